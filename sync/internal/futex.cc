@@ -1,0 +1,57 @@
+// Copyright 2026 The Moirai Authors.
+
+#include "moirai/sync/internal/futex.h"
+
+#include <cerrno>
+#include <climits>
+#include <ctime>
+
+#if defined(__linux__)
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#else
+#error "Moirai's futex layer supports Linux only"
+#endif
+
+namespace moirai::sync::internal {
+
+FutexWaitResult FutexWait(std::atomic<std::uint32_t>* word,
+                          std::uint32_t expected,
+                          absl::Time deadline) noexcept {
+  // FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC/REALTIME deadline, so
+  // a wait that is interrupted and retried does not stretch its timeout.
+  // absl::Time is wall-clock time, hence FUTEX_CLOCK_REALTIME.
+  struct timespec ts;
+  struct timespec* tsp = nullptr;
+  if (deadline != absl::InfiniteFuture()) {
+    if (deadline <= absl::Now()) return FutexWaitResult::kTimedOut;
+    ts = absl::ToTimespec(deadline);
+    tsp = &ts;
+  }
+  const long rc =  // NOLINT(runtime/int): syscall returns long
+      syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word),
+              FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, expected, tsp,
+              nullptr, FUTEX_BITSET_MATCH_ANY);
+  if (rc == 0) return FutexWaitResult::kWoken;
+  switch (errno) {
+    case EAGAIN:
+      return FutexWaitResult::kValueChanged;
+    case ETIMEDOUT:
+      return FutexWaitResult::kTimedOut;
+    case EINTR:
+      return FutexWaitResult::kInterrupted;
+    default:
+      // EFAULT/EINVAL mean a programming error in Moirai itself.
+      return FutexWaitResult::kWoken;
+  }
+}
+
+int FutexWake(std::atomic<std::uint32_t>* word, int count) noexcept {
+  const long rc =  // NOLINT(runtime/int)
+      syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word),
+              FUTEX_WAKE_PRIVATE, count, nullptr, nullptr, 0);
+  return rc < 0 ? 0 : static_cast<int>(rc);
+}
+
+}  // namespace moirai::sync::internal

@@ -1,0 +1,61 @@
+// Copyright 2026 The Moirai Authors.
+//
+// sync/internal/futex.h
+// -----------------------------------------------------------------------------
+//
+// The one place Moirai talks to the Linux `futex(2)` system call. Every parking
+// primitive (Mutex, CondVar, the scheduler's idle workers, ...) is built on
+// these two functions. Linux only for now (other platforms fail to build).
+//
+// Contract (the futex contract): `FutexWait(word, expected, ...)` atomically
+// checks `*word == expected` and, only if so, sleeps until a `FutexWake` on the
+// same word, a timeout, or a spurious wake-up. Callers always re-check their
+// condition in a loop. Memory ordering: the kernel's check is a plain load;
+// callers order their data with their own atomics on `word` (a waker stores
+// with release before `FutexWake`, a waiter re-loads with acquire after
+// `FutexWait` returns).
+
+#ifndef MOIRAI_SYNC_INTERNAL_FUTEX_H_
+#define MOIRAI_SYNC_INTERNAL_FUTEX_H_
+
+#include <atomic>
+#include <cstdint>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace moirai::sync::internal {
+
+static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t),
+              "futex words must be plain 32-bit integers");
+
+// Why a FutexWait() returned. Callers re-check their condition in all cases.
+enum class FutexWaitResult {
+  kWoken,         // woken by FutexWake, or spuriously
+  kValueChanged,  // *word != expected on entry; did not sleep
+  kTimedOut,      // the deadline passed
+  kInterrupted,   // a signal interrupted the sleep
+};
+
+// FutexWait()
+//
+// Sleeps while `*word == expected`, until woken or `deadline` (absolute,
+// `absl::InfiniteFuture()` for none) passes. Private (process-local) futex.
+FutexWaitResult FutexWait(
+    std::atomic<std::uint32_t>* word, std::uint32_t expected,
+    absl::Time deadline = absl::InfiniteFuture()) noexcept;
+
+// FutexWake()
+//
+// Wakes up to `count` threads sleeping in FutexWait on `word`; returns how many
+// were woken (the fallback may report an upper bound).
+int FutexWake(std::atomic<std::uint32_t>* word, int count) noexcept;
+
+// Wake everyone sleeping on `word`.
+inline int FutexWakeAll(std::atomic<std::uint32_t>* word) noexcept {
+  return FutexWake(word, 1 << 30);
+}
+
+}  // namespace moirai::sync::internal
+
+#endif  // MOIRAI_SYNC_INTERNAL_FUTEX_H_

@@ -1,0 +1,73 @@
+"""The one set of build macros every Moirai package uses.
+
+- moirai_cc_library: public include path `moirai/<pkg>/<header>.h`, common copts,
+  public visibility unless the target lives in `<pkg>/internal` (repo-only).
+- moirai_cc_test: a GoogleTest binary with the same copts.
+- moirai_cc_benchmark: a Google Benchmark `cc_binary` tagged `benchmark`.
+"""
+
+load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
+
+# Warnings are errors for Moirai's own code only; system headers are exempt.
+MOIRAI_COPTS = [
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+    "-Wno-unused-parameter",
+    "-Wnon-virtual-dtor",
+    "-Wshadow=local",
+    "-Wvla",
+    "-Wimplicit-fallthrough",
+]
+
+_INTERNAL_VISIBILITY = ["//:__subpackages__"]
+
+def _package_visibility(visibility):
+    if visibility != None:
+        return visibility
+    if "/internal" in native.package_name() or native.package_name().endswith("internal"):
+        return _INTERNAL_VISIBILITY
+    return ["//visibility:public"]
+
+def _copts(copts):
+    return select({
+        "//tools/build_defs:clang_compiler": [w for w in MOIRAI_COPTS if w != "-Wshadow=local"] + ["-Wshadow-uncaptured-local"],
+        "//conditions:default": MOIRAI_COPTS,
+    }) + copts
+
+def moirai_cc_library(name, hdrs = [], srcs = [], deps = [], copts = [], visibility = None, **kwargs):
+    """A Moirai library whose headers are included as `moirai/<pkg>/<header>.h`."""
+    pkg = native.package_name()
+    cc_library(
+        name = name,
+        hdrs = hdrs,
+        srcs = srcs,
+        deps = deps,
+        copts = _copts(copts),
+        include_prefix = "moirai/" + pkg,
+        strip_include_prefix = "/" + pkg,
+        visibility = _package_visibility(visibility),
+        **kwargs
+    )
+
+def moirai_cc_test(name, srcs, deps = [], copts = [], main = True, **kwargs):
+    """A GoogleTest test; `main = False` when the test provides its own main()."""
+    cc_test(
+        name = name,
+        srcs = srcs,
+        deps = deps + (["@com_google_googletest//:gtest_main"] if main else ["@com_google_googletest//:gtest"]) +
+               ["@com_google_googletest//:gmock"],
+        copts = _copts(copts),
+        **kwargs
+    )
+
+def moirai_cc_benchmark(name, srcs, deps = [], copts = [], tags = [], **kwargs):
+    """A Google Benchmark binary. Run it with `-c opt` (see PERFORMANCE.md)."""
+    cc_binary(
+        name = name,
+        srcs = srcs,
+        deps = deps + ["@com_github_google_benchmark//:benchmark_main"],
+        copts = _copts(copts),
+        tags = tags + ["benchmark"],
+        **kwargs
+    )

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs Moirai's test suite under each build configuration and ends with one line
+# `N passed, N failed` counted from Bazel's per-target results (one count per
+# test target per configuration). Exits non-zero if anything failed or did not
+# build.
+#
+#   tools/run_tests.sh                 every configuration
+#   tools/run_tests.sh --configs=default,tsan
+#   tools/run_tests.sh --stress        also run the long `stress` variants
+#   tools/run_tests.sh -- //sync/...   only these targets
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+configs="default,asan,tsan,clang"
+stress=0
+targets=()
+while (($#)); do
+  case "$1" in
+    --configs=*) configs="${1#--configs=}" ;;
+    --stress) stress=1 ;;
+    --) shift; targets=("$@"); break ;;
+    *) echo "run_tests.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+((${#targets[@]})) || targets=(//...)
+
+logdir="$(mktemp -d)"
+total_pass=0
+total_fail=0
+status=0
+IFS=',' read -ra config_list <<<"$configs"
+for config in "${config_list[@]}"; do
+  flags=(--keep_going --test_summary=short)
+  [ "$config" != default ] && flags+=("--config=$config")
+  if ((stress)); then
+    flags+=(--test_tag_filters=-benchmark)
+  elif [ "$config" = default ] || [ "$config" = clang ]; then
+    flags+=(--test_tag_filters=-stress,-benchmark)
+  fi
+  echo "=== bazel test ${flags[*]} ${targets[*]}"
+  log="$logdir/$config.log"
+  bazel test "${flags[@]}" -- "${targets[@]}" 2>&1 | grep --line-buffered -v 'linux-sandbox' | tee "$log"
+  rc=${PIPESTATUS[0]}
+  # Per-target result lines: "//pkg:name   (cached) PASSED in 0.1s".
+  pass=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log")
+  fail=$(grep -cE '^//[^ ]+ +(\(cached\) )?(FAILED|TIMEOUT|FLAKY|NO STATUS|INCOMPLETE|REMOTE FAILURE|FAILED TO BUILD)' "$log")
+  # rc 4 means "no test targets" (allowed); any other non-zero rc is a failure
+  # even if no per-target line said so (for example an analysis error).
+  if [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ "$fail" = 0 ]; then fail=1; fi
+  echo "--- $config: $pass passed, $fail failed"
+  total_pass=$((total_pass + pass))
+  total_fail=$((total_fail + fail))
+  ((fail)) && status=1
+done
+rm -rf "$logdir"
+echo
+echo "$total_pass passed, $total_fail failed"
+exit $status
