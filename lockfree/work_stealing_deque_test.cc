@@ -1,0 +1,225 @@
+// Copyright 2026 The Moirai Authors.
+//
+// lockfree/work_stealing_deque_test.cc
+// -----------------------------------------------------------------------------
+//
+// Conserved quantity: the owner pushes N tracked elements (interleaved with
+// its own pops) while K thieves steal one at a time or half at a time; the
+// sorted union of everything taken equals what was pushed, each element is
+// consumed exactly once (its "taken" flag flips 0 -> 1 once), and every
+// element constructed is destroyed exactly once.
+
+#include "moirai/lockfree/work_stealing_deque.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "moirai/core/arch.h"
+
+namespace moirai::lockfree {
+namespace {
+
+#if defined(MOIRAI_TSAN) || defined(MOIRAI_ASAN)
+constexpr int kItems = 20000;
+#else
+constexpr int kItems = 100000;
+#endif
+
+// A counting element: constructions and destructions are tallied, and a
+// destroyed element marks itself dead so a use after destroy is caught.
+struct Tracked {
+  static std::atomic<int> live;
+  explicit Tracked(int v) : value(v) { live.fetch_add(1); }
+  ~Tracked() {
+    EXPECT_EQ(magic, kAlive) << "double destroy of " << value;
+    magic = kDead;
+    live.fetch_sub(1);
+  }
+  static constexpr std::uint32_t kAlive = 0xA11CE;
+  static constexpr std::uint32_t kDead = 0xDEAD;
+  int value;
+  std::uint32_t magic = kAlive;
+  std::atomic<int> taken{0};
+};
+std::atomic<int> Tracked::live{0};
+
+// Records that `p` was consumed by the caller: its flag must flip exactly once.
+void Consume(Tracked* p, std::vector<int>* got) {
+  ASSERT_EQ(p->magic, Tracked::kAlive) << "use after destroy";
+  ASSERT_EQ(p->taken.fetch_add(1), 0) << "element " << p->value << " twice";
+  got->push_back(p->value);
+  delete p;
+}
+
+TEST(WorkStealingDequeTest, EmptyDeque) {
+  WorkStealingDeque<int> d;
+  int v = 0;
+  EXPECT_FALSE(d.Pop(&v));
+  EXPECT_TRUE(d.Steal().empty());
+  std::size_t n = 7;
+  int out[4];
+  EXPECT_EQ(d.StealHalf(out, 4, &n), StealStatus::kEmpty);
+  EXPECT_EQ(n, 0u);
+  EXPECT_TRUE(d.EmptyApprox());
+  // Pop on empty must leave the deque usable.
+  d.Push(5);
+  EXPECT_TRUE(d.Pop(&v));
+  EXPECT_EQ(v, 5);
+  EXPECT_FALSE(d.Pop(&v));
+}
+
+TEST(WorkStealingDequeTest, OwnerIsLifoThiefIsFifo) {
+  WorkStealingDeque<int> d(2);
+  for (int i = 0; i < 10; ++i) d.Push(i);
+  EXPECT_EQ(d.SizeApprox(), 10u);
+  auto s = d.Steal();
+  ASSERT_TRUE(s.success());
+  EXPECT_EQ(s.value, 0);
+  int v = -1;
+  ASSERT_TRUE(d.Pop(&v));
+  EXPECT_EQ(v, 9);
+  int out[16];
+  std::size_t n = 0;
+  // 8 left: half is 4, oldest first.
+  EXPECT_EQ(d.StealHalf(out, 16, &n), StealStatus::kSuccess);
+  ASSERT_EQ(n, 4u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(out[i], i + 1);
+  // max_count caps the batch.
+  EXPECT_EQ(d.StealHalf(out, 1, &n), StealStatus::kSuccess);
+  ASSERT_EQ(n, 1u);
+  EXPECT_EQ(out[0], 5);
+  std::vector<int> rest;
+  while (d.Pop(&v)) rest.push_back(v);
+  EXPECT_EQ(rest, (std::vector<int>{8, 7, 6}));
+}
+
+TEST(WorkStealingDequeTest, GrowsAcrossWrapAround) {
+  WorkStealingDeque<int> d(4);
+  EXPECT_EQ(d.capacity(), 4u);
+  // Move top/bottom away from zero so the live range wraps before growing.
+  for (int i = 0; i < 3; ++i) d.Push(i);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(d.Steal().success());
+  for (int i = 0; i < 1000; ++i) d.Push(i);
+  EXPECT_GE(d.capacity(), 1000u);
+  for (int i = 0; i < 500; ++i) {
+    auto s = d.Steal();
+    ASSERT_TRUE(s.success());
+    EXPECT_EQ(s.value, i);
+  }
+  int v;
+  for (int i = 999; i >= 500; --i) {
+    ASSERT_TRUE(d.Pop(&v));
+    EXPECT_EQ(v, i);
+  }
+  EXPECT_FALSE(d.Pop(&v));
+}
+
+struct Params {
+  int thieves;
+  bool steal_half;
+};
+
+class WorkStealingDequeStressTest : public ::testing::TestWithParam<Params> {};
+
+TEST_P(WorkStealingDequeStressTest, SortedUnionEqualsPushed) {
+  const Params p = GetParam();
+  WorkStealingDeque<Tracked*> d(8);  // small: force many grows under stealing
+  std::atomic<bool> done{false};
+  std::vector<std::vector<int>> got(p.thieves + 1);
+
+  std::vector<std::thread> thieves;
+  for (int k = 0; k < p.thieves; ++k) {
+    thieves.emplace_back([&, k] {
+      std::vector<int>* mine = &got[k + 1];
+      Tracked* batch[32];
+      // Loop until the owner is done and the deque is drained.
+      for (;;) {
+        const bool finished = done.load(std::memory_order_acquire);
+        if (p.steal_half) {
+          std::size_t n = 0;
+          StealStatus s = d.StealHalf(batch, 32, &n);
+          for (std::size_t i = 0; i < n; ++i) Consume(batch[i], mine);
+          if (s == StealStatus::kEmpty && finished) return;
+        } else {
+          StealResult<Tracked*> r = d.Steal();
+          if (r.success()) Consume(r.value, mine);
+          if (r.empty() && finished) return;
+        }
+      }
+    });
+  }
+
+  // The owner: push everything, popping one of every three pushes, then
+  // drain with pops while the thieves keep stealing.
+  std::vector<int>* own = &got[0];
+  for (int i = 0; i < kItems; ++i) {
+    d.Push(new Tracked(i));
+    if (i % 3 == 2) {
+      Tracked* x;
+      if (d.Pop(&x)) Consume(x, own);
+    }
+  }
+  Tracked* x;
+  while (d.Pop(&x)) Consume(x, own);
+  done.store(true, std::memory_order_release);
+  for (auto& t : thieves) t.join();
+
+  std::vector<int> all;
+  for (auto& g : got) all.insert(all.end(), g.begin(), g.end());
+  std::sort(all.begin(), all.end());
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(kItems));
+  for (int i = 0; i < kItems; ++i) ASSERT_EQ(all[i], i);
+  EXPECT_EQ(Tracked::live.load(), 0);
+  EXPECT_TRUE(d.EmptyApprox());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Thieves, WorkStealingDequeStressTest,
+    ::testing::Values(Params{1, false}, Params{2, false}, Params{4, false},
+                      Params{8, false}, Params{1, true}, Params{2, true},
+                      Params{4, true}, Params{8, true}),
+    [](const ::testing::TestParamInfo<Params>& param_info) {
+      return std::to_string(param_info.param.thieves) + "thieves" +
+             (param_info.param.steal_half ? "_half" : "_one");
+    });
+
+// The last-element race: the owner pushes one element and pops it while a
+// thief steals; exactly one of them gets it, every round.
+TEST(WorkStealingDequeTest, LastElementRaceHasOneWinner) {
+#if defined(MOIRAI_TSAN)
+  constexpr int kRounds = 5000;
+#else
+  constexpr int kRounds = 50000;
+#endif
+  WorkStealingDeque<int> d;
+  std::atomic<int> thief_won{0};
+  std::atomic<bool> stop{false};
+  std::thread thief([&] {
+    while (!stop.load(std::memory_order_acquire)) {
+      auto r = d.Steal();
+      if (r.success()) thief_won.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  int owner_won = 0;
+  for (int i = 0; i < kRounds; ++i) {
+    d.Push(i);
+    int v;
+    if (d.Pop(&v)) {
+      EXPECT_EQ(v, i);
+      ++owner_won;
+    }
+    // Wait until the element is gone (stolen or popped) before the next round.
+    while (!d.EmptyApprox()) core::CpuRelax();
+  }
+  stop.store(true, std::memory_order_release);
+  thief.join();
+  EXPECT_EQ(owner_won + thief_won.load(), kRounds);
+}
+
+}  // namespace
+}  // namespace moirai::lockfree
