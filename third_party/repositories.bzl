@@ -59,18 +59,37 @@ system_library = repository_rule(
     local = True,
 )
 
+# Stand-in for the coverage tools Bazel 4 would download: `bazel test` only
+# needs the two labels to exist (`bazel coverage` is not supported offline).
+_COVERAGE_TOOLS_BUILD = """package(default_visibility = ["//visibility:public"])
+
+filegroup(name = "coverage_report_generator")
+
+filegroup(name = "lcov_merger")
+"""
+
 def moirai_dependencies():
-    """Declares every external repository Moirai uses."""
-    native.local_repository(name = "rules_java", path = "/usr/share/bazel/rules/java")
-    native.local_repository(name = "platforms", path = "/usr/share/bazel/tools/platforms")
-    native.local_repository(
-        name = "remote_coverage_tools",
-        path = "third_party/remote_coverage_tools",
-    )
-    _debian_rules_cc(name = "rules_cc", path = _RULES_CC_DIR)
-    for name, spec in SYSTEM_REPOSITORIES.items():
+    """Declares every external repository Moirai uses.
+
+    Call it from the WORKSPACE of any workspace that depends on Moirai, before
+    anything else loads rules_cc or rules_java. A repository that the caller
+    already declared is left alone.
+    """
+    if not native.existing_rule("rules_java"):
+        native.local_repository(name = "rules_java", path = "/usr/share/bazel/rules/java")
+    if not native.existing_rule("platforms"):
+        native.local_repository(name = "platforms", path = "/usr/share/bazel/tools/platforms")
+    if not native.existing_rule("remote_coverage_tools"):
         system_library(
-            name = name,
-            build_files = spec["build_files"],
-            requires = spec.get("requires", []),
+            name = "remote_coverage_tools",
+            build_files = {"BUILD": _COVERAGE_TOOLS_BUILD},
         )
+    if not native.existing_rule("rules_cc"):
+        _debian_rules_cc(name = "rules_cc", path = _RULES_CC_DIR)
+    for name, spec in SYSTEM_REPOSITORIES.items():
+        if not native.existing_rule(name):
+            system_library(
+                name = name,
+                build_files = spec["build_files"],
+                requires = spec.get("requires", []),
+            )
