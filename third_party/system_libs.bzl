@@ -135,6 +135,11 @@ SYSTEM_REPOSITORIES = {
             _lib("pool"),
         )},
     },
+    # JSON for the `moirai` CLI (header-only).
+    "nlohmann_json": {
+        "requires": ["/usr/include/nlohmann/json.hpp"],
+        "build_files": {"BUILD": _build(_lib("json"))},
+    },
     # Peers for side-by-side benchmarks.
     "onetbb": {
         "requires": ["/usr/include/oneapi/tbb.h"],
