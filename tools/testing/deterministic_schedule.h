@@ -269,6 +269,90 @@ class DeterministicAtomic {
   std::atomic<T> value_;
 };
 
+// BrokenRmwAtomic
+//
+// A deliberately broken `DeterministicAtomic`, for tests that must prove the
+// harness has teeth: every read-modify-write (exchange, compare-exchange,
+// fetch_*) is carried out as a load and a separate store, with a scheduling
+// point in between, so another thread can act between the read and the
+// write. A lock built on `exchange` then admits two holders, and a Treiber
+// stack's CAS loses or duplicates nodes. Plug it into a structure's `Atom`
+// parameter and assert that `ExploreSchedules` finds a failure.
+template <typename T>
+class BrokenRmwAtomic {
+ public:
+  BrokenRmwAtomic() noexcept(std::is_nothrow_default_constructible_v<T>)
+      : value_() {}
+  constexpr BrokenRmwAtomic(T desired) noexcept : value_(desired) {}
+  BrokenRmwAtomic(const BrokenRmwAtomic&) = delete;
+  BrokenRmwAtomic& operator=(const BrokenRmwAtomic&) = delete;
+
+  T load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
+    return value_.load(order);
+  }
+  void store(T desired,
+             std::memory_order order = std::memory_order_seq_cst) noexcept {
+    value_.store(desired, order);
+  }
+  T exchange(T desired,
+             std::memory_order = std::memory_order_seq_cst) noexcept {
+    const T old = value_.load();
+    value_.store(desired);
+    return old;
+  }
+  bool compare_exchange_weak(
+      T& expected, T desired,
+      std::memory_order = std::memory_order_seq_cst) noexcept {
+    return compare_exchange_strong(expected, desired);
+  }
+  bool compare_exchange_weak(T& expected, T desired, std::memory_order,
+                             std::memory_order) noexcept {
+    return compare_exchange_strong(expected, desired);
+  }
+  bool compare_exchange_strong(
+      T& expected, T desired,
+      std::memory_order = std::memory_order_seq_cst) noexcept {
+    const T current = value_.load();
+    if (current != expected) {
+      expected = current;
+      return false;
+    }
+    value_.store(desired);
+    return true;
+  }
+  bool compare_exchange_strong(T& expected, T desired, std::memory_order,
+                               std::memory_order) noexcept {
+    return compare_exchange_strong(expected, desired);
+  }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
+  T fetch_add(T arg, std::memory_order = std::memory_order_seq_cst) noexcept {
+    const T old = value_.load();
+    value_.store(static_cast<T>(old + arg));
+    return old;
+  }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
+  T fetch_sub(T arg, std::memory_order = std::memory_order_seq_cst) noexcept {
+    const T old = value_.load();
+    value_.store(static_cast<T>(old - arg));
+    return old;
+  }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
+  T fetch_or(T arg, std::memory_order = std::memory_order_seq_cst) noexcept {
+    const T old = value_.load();
+    value_.store(static_cast<T>(old | arg));
+    return old;
+  }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
+  T fetch_and(T arg, std::memory_order = std::memory_order_seq_cst) noexcept {
+    const T old = value_.load();
+    value_.store(static_cast<T>(old & arg));
+    return old;
+  }
+
+ private:
+  DeterministicAtomic<T> value_;  // each load/store is a scheduling point
+};
+
 // ExploreOptions / ExploreResult / ExploreSchedules()
 //
 // Runs `trial` once per seed in [first_seed, first_seed + num_seeds), each

@@ -240,6 +240,39 @@ TEST(DeterministicScheduleTest, BrokenTreiberStackIsCaughtWithin50Seeds) {
   }
 }
 
+// The generic mutation: the correct Treiber stack built on BrokenRmwAtomic
+// (CAS split into load + store) must be caught too.
+absl::Status BrokenRmwStackTrial(DeterministicSchedule& sched) {
+  TreiberStack<BrokenRmwAtomic, false> stack;
+  std::vector<std::vector<TaggedItem>> logs(3);
+  std::vector<std::function<void()>> threads;
+  for (int p = 0; p < 2; ++p) {
+    threads.push_back([&, p] {
+      for (int s = 0; s < 3; ++s) {
+        stack.Push(
+            TaggedItem{static_cast<uint32_t>(p), static_cast<uint64_t>(s)}
+                .Pack());
+        if (auto v = stack.Pop()) logs[p].push_back(TaggedItem::Unpack(*v));
+      }
+    });
+  }
+  sched.Run(std::move(threads));
+  while (auto v = stack.Pop()) logs[2].push_back(TaggedItem::Unpack(*v));
+  return CheckTaggedItems(2, 3, logs, TaggedOrder::kAnyOrder);
+}
+
+TEST(DeterministicScheduleTest, BrokenRmwAtomicIsCaughtWithin50Seeds) {
+  ExploreResult r = ExploreSchedules({.num_seeds = 50, .print_failure = false},
+                                     BrokenRmwStackTrial);
+  EXPECT_TRUE(r.failed);
+  BrokenRmwAtomic<int> a(1);
+  EXPECT_EQ(a.exchange(2), 1);
+  int expected = 2;
+  EXPECT_TRUE(a.compare_exchange_strong(expected, 3));
+  EXPECT_EQ(a.fetch_add(1), 3);
+  EXPECT_EQ(a.load(), 4);
+}
+
 // A spin-wait on a flag set by another thread must finish under both
 // policies: under PCT the spinning thread is demoted after a bounded number
 // of consecutive steps.
