@@ -1,0 +1,67 @@
+// Copyright 2026 The Moirai Authors.
+
+#include "moirai/sync/barrier.h"
+
+#include <utility>
+
+#include "moirai/core/arch.h"
+#include "moirai/sync/internal/check.h"
+#include "moirai/sync/internal/futex.h"
+
+namespace moirai::sync {
+namespace {
+
+constexpr int kSpinLimit = 100;
+
+}  // namespace
+
+Barrier::Barrier(int parties, absl::AnyInvocable<void()> completion) noexcept
+    : parties_(parties),
+      remaining_(parties),
+      completion_(std::move(completion)) {
+  MOIRAI_SYNC_CHECK(parties > 0, "Barrier: parties must be positive");
+}
+
+bool Barrier::Arrive(std::uint32_t* phase) noexcept {
+  // The phase cannot move before we arrive (it needs our arrival), so this
+  // read names the phase we are arriving at. Relaxed: only an identifier.
+  *phase = phase_.load(std::memory_order_relaxed);
+  // acq_rel: the arrivals form one release sequence on remaining_, so the
+  // last arrival's acquire sees every earlier participant's writes (they are
+  // then visible to the completion step and, via phase_, to everyone).
+  if (remaining_.fetch_sub(1, std::memory_order_acq_rel) != 1) return false;
+  if (completion_) completion_();
+  // Reset before publishing the new phase: a thread that sees the new phase
+  // (acquire) and arrives again must find the full count. Relaxed: ordered
+  // by the release store below.
+  remaining_.store(parties_.load(std::memory_order_relaxed),
+                   std::memory_order_relaxed);
+  // Release pairs with the waiters' acquire loads of phase_.
+  phase_.store(*phase + 1, std::memory_order_release);
+  internal::FutexWakeAll(&phase_);
+  return true;
+}
+
+bool Barrier::ArriveAndWait() noexcept {
+  std::uint32_t phase;
+  if (Arrive(&phase)) return true;
+  for (int i = 0; i < kSpinLimit; ++i) {
+    // Acquire pairs with the release store in Arrive().
+    if (phase_.load(std::memory_order_acquire) != phase) return false;
+    core::CpuRelax();
+  }
+  while (phase_.load(std::memory_order_acquire) == phase) {
+    internal::FutexWait(&phase_, phase);
+  }
+  return false;
+}
+
+void Barrier::ArriveAndDrop() noexcept {
+  // Sequenced before our acq_rel arrival, so the last arrival (which reads
+  // parties_ after acquiring every arrival) sees the decrement.
+  parties_.fetch_sub(1, std::memory_order_relaxed);
+  std::uint32_t phase;
+  Arrive(&phase);
+}
+
+}  // namespace moirai::sync

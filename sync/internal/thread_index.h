@@ -1,0 +1,42 @@
+// Copyright 2026 The Moirai Authors.
+//
+// sync/internal/thread_index.h
+// -----------------------------------------------------------------------------
+//
+// ThisThreadIndex(): a small integer per thread, handed out round-robin from
+// one process-wide counter the first time a thread asks. The distributed
+// primitives (RwLock's reader slots, ShardedCounter's shards) use it to pick
+// the cache line a thread writes, so that two threads usually write different
+// lines. It is a hint for spreading load, never an identity: indices are not
+// reused when threads exit and callers reduce them modulo their slot count,
+// so two threads may share a slot and every user stays correct when they do.
+
+#ifndef MOIRAI_SYNC_INTERNAL_THREAD_INDEX_H_
+#define MOIRAI_SYNC_INTERNAL_THREAD_INDEX_H_
+
+#include <cstdint>
+
+namespace moirai::sync::internal {
+
+// AssignThreadIndex()
+//
+// Takes the next index from the process-wide counter, stores it (plus one) in
+// this thread's slot and returns it. Out of line: runs once per thread.
+std::uint32_t AssignThreadIndex() noexcept;
+
+// The calling thread's index plus one; 0 means "not assigned yet". Constant
+// initialised, so reading it needs no TLS guard.
+inline thread_local std::uint32_t tls_thread_index_plus_one = 0;
+
+// ThisThreadIndex()
+//
+// This thread's index (0, 1, 2, ... in order of first use).
+inline std::uint32_t ThisThreadIndex() noexcept {
+  const std::uint32_t v = tls_thread_index_plus_one;
+  if (__builtin_expect(v != 0, 1)) return v - 1;
+  return AssignThreadIndex();
+}
+
+}  // namespace moirai::sync::internal
+
+#endif  // MOIRAI_SYNC_INTERNAL_THREAD_INDEX_H_
