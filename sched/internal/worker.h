@@ -1,0 +1,173 @@
+// Copyright 2026 The Moirai Authors.
+//
+// sched/internal/worker.h
+// -----------------------------------------------------------------------------
+//
+// Private pieces of `moirai::sched::Scheduler`: the queued-task node, the
+// per-worker state, and the external-submission (injection) queue. Nothing
+// here is API; the types are in a header only so that the fork-join hot path
+// (`TaskGroup::Run`) can be inlined.
+
+#ifndef MOIRAI_SCHED_INTERNAL_WORKER_H_
+#define MOIRAI_SCHED_INTERNAL_WORKER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "moirai/core/arch.h"
+#include "moirai/core/priority.h"
+#include "moirai/core/task.h"
+#include "moirai/lockfree/work_stealing_deque.h"
+#include "moirai/sync/mutex.h"
+
+namespace moirai::sched {
+
+class Scheduler;
+class TaskGroup;
+
+namespace internal {
+
+// One queued task. Nodes are recycled through per-worker free lists, so the
+// fork-join path allocates nothing once warmed up.
+struct TaskNode {
+  core::Task task;
+  // Non-null: the task belongs to this group, which is told when it finishes
+  // (or is discarded).
+  TaskGroup* group = nullptr;
+  // Link for the injection queue and the free lists.
+  TaskNode* next = nullptr;
+  // True when the task counts in Scheduler::pending_ (everything except
+  // TaskGroup tasks spawned on a worker, whose waiting parent stands for
+  // them; see scheduler.h).
+  bool counted = false;
+};
+
+// An intrusive FIFO of nodes.
+struct NodeList {
+  TaskNode* head = nullptr;
+  TaskNode* tail = nullptr;
+  std::int64_t size = 0;
+
+  void PushBack(TaskNode* n) noexcept {
+    n->next = nullptr;
+    if (tail == nullptr) {
+      head = tail = n;
+    } else {
+      tail->next = n;
+      tail = n;
+    }
+    ++size;
+  }
+  TaskNode* PopFront() noexcept {
+    TaskNode* n = head;
+    if (n == nullptr) return nullptr;
+    head = n->next;
+    if (head == nullptr) tail = nullptr;
+    n->next = nullptr;
+    --size;
+    return n;
+  }
+};
+
+// The queue for tasks submitted from threads that are not workers of the
+// scheduler: one FIFO per priority lane under one mutex, plus a lock-free
+// summary so workers can skip the lock when it is empty.
+class InjectionQueue {
+ public:
+  // Push(): appends `n` to lane `lane`.
+  void Push(int lane, TaskNode* n) ABSL_LOCKS_EXCLUDED(mu_) {
+    sync::MutexLock lock(&mu_);
+    lanes_[lane].PushBack(n);
+    // Relaxed: a hint read by workers; the mutex orders the node itself, and
+    // the scheduler's sleep protocol fences around it (see scheduler.cc).
+    mask_.fetch_or(1u << lane, std::memory_order_relaxed);
+  }
+
+  // Pop(): the oldest node of lane `lane`, or nullptr.
+  TaskNode* Pop(int lane) ABSL_LOCKS_EXCLUDED(mu_) {
+    sync::MutexLock lock(&mu_);
+    TaskNode* n = lanes_[lane].PopFront();
+    if (lanes_[lane].head == nullptr) {
+      mask_.fetch_and(~(1u << lane), std::memory_order_relaxed);
+    }
+    return n;
+  }
+
+  // mask(): bit i set when lane i may be non-empty (a hint).
+  unsigned mask() const noexcept {
+    return mask_.load(std::memory_order_relaxed);
+  }
+
+  // Size(): the number of queued nodes.
+  std::int64_t Size() const ABSL_LOCKS_EXCLUDED(mu_) {
+    sync::MutexLock lock(&mu_);
+    std::int64_t n = 0;
+    for (const NodeList& l : lanes_) n += l.size;
+    return n;
+  }
+
+ private:
+  mutable sync::Mutex mu_;
+  NodeList lanes_[core::kNumPriorities] ABSL_GUARDED_BY(mu_);
+  // Invariant (under mu_): bit i == !lanes_[i].empty().
+  std::atomic<unsigned> mask_{0};
+};
+
+// Per-worker state. Fields marked "owner" are touched only by the worker's
+// thread (and by Scheduler's constructor/destructor, which happen before the
+// thread starts / after it is joined).
+struct alignas(core::kFalseSharingRange) Worker {
+  Scheduler* scheduler = nullptr;
+  int index = 0;
+
+  // One Chase-Lev deque per priority lane: owner pushes/pops, others steal.
+  lockfree::WorkStealingDeque<TaskNode*> lanes[core::kNumPriorities];
+
+  // Owner: bit i clear means lanes[i] is certainly empty (only the owner
+  // pushes, and it clears the bit only after seeing the lane empty; thieves
+  // only remove). Lets the owner skip empty lanes without touching them.
+  unsigned local_mask = 0;
+  // Owner: aging, how many picks passed over each non-empty lane.
+  std::uint32_t passed_over[core::kNumPriorities] = {};
+  // Owner: picks since the injection queue was last given precedence over
+  // the local deque of the same lane.
+  std::uint32_t picks = 0;
+  // Owner: recycled nodes.
+  TaskNode* free_nodes = nullptr;
+  int free_count = 0;
+  // Owner: xorshift state for victim selection.
+  std::uint64_t rng = 0;
+  // Owner: scratch for the steal strategy.
+  std::vector<int> victims;
+  // Owner: scratch for steal-half.
+  TaskNode* batch[32];
+
+  // Statistics: written by the owner (relaxed), read by anyone.
+  std::atomic<std::uint64_t> executed{0};
+  std::atomic<std::uint64_t> stolen{0};
+  std::atomic<std::uint64_t> parks{0};
+  std::atomic<std::int64_t> parked_ns{0};
+  std::atomic<bool> parked{false};
+
+  // Sleep protocol (scheduler.cc, "Sleeping"): the futex word this worker
+  // parks on; a waker bumps it after claiming the worker's idle bit.
+  alignas(core::kCacheLineSize) std::atomic<std::uint32_t> park_word{0};
+  // True while the worker waits in TaskGroup::Wait with the group's waiter
+  // bit set, so that the group's last task wakes it.
+  std::atomic<bool> waiting_on_group{false};
+
+  std::thread thread;
+};
+
+// The worker the calling thread is, or nullptr. Out of line on purpose: a
+// fiber may migrate between threads, and the compiler must not reuse a
+// thread-local address computed before a switch.
+Worker* CurrentWorker() noexcept;
+
+}  // namespace internal
+}  // namespace moirai::sched
+
+#endif  // MOIRAI_SCHED_INTERNAL_WORKER_H_

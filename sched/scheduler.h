@@ -1,0 +1,389 @@
+// Copyright 2026 The Moirai Authors.
+//
+// sched/scheduler.h
+// -----------------------------------------------------------------------------
+//
+// This header defines `moirai::sched::Scheduler`, Moirai's work-stealing task
+// scheduler, and its options, statistics and shutdown modes. Fork-join
+// (`TaskGroup`) is in task_group.h, `ParallelFor`/`ParallelReduce` in
+// parallel.h.
+//
+// Design
+//
+//   * N worker threads. Each owns one Chase-Lev deque per priority lane
+//     (lockfree/work_stealing_deque.h). A task submitted from a worker goes
+//     to that worker's deque (LIFO for the owner, FIFO for thieves); a task
+//     submitted from any other thread goes to the injection queue (one FIFO
+//     per lane under a mutex).
+//   * Priorities (`core::Priority`, five lanes): a worker runs the most
+//     urgent lane that has work, looking at its own deques and the injection
+//     queue. Aging: every pick that passes over a non-empty, less urgent lane
+//     counts against that lane; after `aging_limit` pass-overs the lane is
+//     served once. So a background task waits at most about
+//     `aging_limit x 4` picks of the worker that holds it: no starvation.
+//   * Stealing: when a worker has nothing local, it asks the
+//     `StealStrategy` (steal_strategy.h) for victims and steals from their
+//     lanes, most urgent lane first.
+//   * Idle workers spin briefly, then park on a futex: an idle scheduler uses
+//     no CPU. Submitters wake a parked worker (see "Sleeping" in
+//     scheduler.cc for the protocol and why no wake-up is lost).
+//   * Every task runs with a `core::TaskContext` installed (id, priority,
+//     metadata, cancellation token of its TaskGroup if any), so
+//     `core::TaskContext::current()` works inside tasks.
+//
+// Tasks and errors
+//
+//   `Submit` runs a `core::Task` fire-and-forget: an exception escaping it is
+//   caught, counted (`Stats().uncaught_exceptions`) and its status kept in
+//   `last_uncaught_error()`; nothing escapes a worker. `Spawn` wraps the
+//   callable so that its value or exception lands in the returned
+//   `core::Future`.
+//
+// Shutdown
+//
+//   `Shutdown(ShutdownMode::kDrain)` (also what the destructor does) stops
+//   accepting submissions from outside the scheduler, runs everything already
+//   queued and everything those tasks submit in turn, then joins the
+//   workers. `Shutdown(ShutdownMode::kCancelPending)` stops accepting
+//   submissions, lets running tasks finish (they are never interrupted; they
+//   can observe nothing new, except that anything they submit is cancelled
+//   too), and destroys every queued task unrun: a `Spawn` future then holds
+//   kCancelled, a `TaskGroup` reports kCancelled from `Wait()`. The returned
+//   report says how many tasks were cancelled.
+//
+// Multiple schedulers may live in one process; nothing is global except a
+// thread-local "current worker" pointer.
+//
+// Example:
+//
+//   auto sched = moirai::sched::Scheduler::Create({.num_workers = 4});
+//   if (!sched.ok()) return sched.status();
+//   moirai::core::Future<int> f = (*sched)->Spawn([] { return 6 * 7; });
+//   absl::StatusOr<int> v = std::move(f).Get();  // 42
+
+#ifndef MOIRAI_SCHED_SCHEDULER_H_
+#define MOIRAI_SCHED_SCHEDULER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "moirai/core/arch.h"
+#include "moirai/core/future.h"
+#include "moirai/core/priority.h"
+#include "moirai/core/task.h"
+#include "moirai/sched/internal/worker.h"
+#include "moirai/sched/steal_strategy.h"
+#include "moirai/sync/mutex.h"
+
+namespace moirai::sched {
+
+// StealPolicy
+//
+// The built-in steal strategies (see steal_strategy.h).
+enum class StealPolicy {
+  kRandomVictim,
+  kStealHalf,
+  // Needs `SchedulerOptions::worker_places`; see there.
+  kLocalityAware,
+};
+
+// IdlePolicy
+//
+// What a worker with nothing to do does.
+enum class IdlePolicy {
+  // Keep looking for `spin_rounds` rounds, then park (the default).
+  kSpinThenPark,
+  // Park as soon as a search finds nothing (lowest CPU use, slower to react).
+  kParkImmediately,
+};
+
+struct SchedulerOptions {
+  // Worker threads; 0 = std::thread::hardware_concurrency(). At most 1024.
+  int num_workers = 0;
+  // Pin worker i to the i-th CPU of the process's affinity mask (wrapping).
+  bool pin_workers = false;
+  StealPolicy steal_policy = StealPolicy::kRandomVictim;
+  // A custom strategy; overrides `steal_policy` when set.
+  std::shared_ptr<const StealStrategy> steal_strategy = nullptr;
+  // For kLocalityAware: where each worker runs (size must be num_workers).
+  // Empty: every worker is treated as sharing one cache and node, which
+  // degenerates to random stealing. With `pin_workers`, build it from
+  // `numa::Topology` with `WorkerPlacesForPinnedWorkers` (locality.h).
+  std::vector<WorkerPlace> worker_places = {};
+  // Remote-node distances for kLocalityAware (optional; see steal_strategy.h).
+  std::vector<std::vector<int>> node_distance = {};
+  IdlePolicy idle_policy = IdlePolicy::kSpinThenPark;
+  // Search rounds before parking under kSpinThenPark (>= 0).
+  int spin_rounds = 64;
+  // Aging: pass-overs before a less urgent non-empty lane is served (>= 1).
+  int aging_limit = 16;
+};
+
+// ShutdownMode
+enum class ShutdownMode {
+  kDrain,          // run everything queued, then stop
+  kCancelPending,  // drop everything queued (running tasks finish), then stop
+};
+
+// ShutdownReport
+struct ShutdownReport {
+  ShutdownMode mode = ShutdownMode::kDrain;
+  // Tasks destroyed unrun (kCancelPending, or TaskGroup tasks skipped because
+  // their group was cancelled during the shutdown).
+  std::int64_t cancelled = 0;
+};
+
+// WorkerStats
+//
+// A snapshot of one worker's counters (each exact; the set is not atomic).
+struct WorkerStats {
+  std::uint64_t executed = 0;     // tasks run (including stolen ones)
+  std::uint64_t stolen = 0;       // tasks this worker stole from others
+  std::uint64_t parks = 0;        // times it parked
+  absl::Duration parked_time;     // total time parked
+  std::int64_t queue_length = 0;  // tasks in its deques now (approximate)
+  bool parked = false;            // parked at the time of the snapshot
+};
+
+// SchedulerStats
+struct SchedulerStats {
+  std::vector<WorkerStats> workers;
+  std::int64_t injection_queue_length = 0;
+  std::int64_t pending = 0;  // submitted (outside TaskGroups) and not finished
+  std::int64_t cancelled = 0;
+  std::int64_t uncaught_exceptions = 0;
+};
+
+class Scheduler {
+ public:
+  // Scheduler::Create()
+  //
+  // Starts the workers. InvalidArgument for out-of-range options.
+  static absl::StatusOr<std::unique_ptr<Scheduler>> Create(
+      SchedulerOptions options = {});
+
+  // Scheduler::~Scheduler()
+  //
+  // `Shutdown(kDrain)` unless already shut down. Destroying a scheduler from
+  // one of its own workers is a programming error (it would wait for itself)
+  // and aborts with a message.
+  ~Scheduler();
+
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Scheduler::Submit()
+  //
+  // Queues `task` at `task.priority()`. Returns InvalidArgument for an empty
+  // task, FailedPrecondition once shutdown began (except for submissions
+  // from this scheduler's own workers during a drain, which are part of the
+  // drain). A task rejected with an error is destroyed unrun.
+  absl::Status Submit(core::Task task);
+
+  // Scheduler::Spawn()
+  //
+  // Runs `f()` at priority `p`; its value (or exception, as an error status)
+  // lands in the returned future. After shutdown began the future holds
+  // FailedPrecondition; if the task is cancelled by
+  // `Shutdown(kCancelPending)` it holds kCancelled.
+  template <typename F>
+  auto Spawn(F&& f, core::Priority p = core::Priority::kNormal)
+      -> core::Future<std::invoke_result_t<std::decay_t<F>&>> {
+    using R = std::invoke_result_t<std::decay_t<F>&>;
+    auto [promise, future] = core::MakePromiseFuture<R>();
+    absl::Status s = Submit(
+        core::Task([pr = std::move(promise),
+                    fn = std::forward<F>(f)]() mutable { pr.SetFrom(fn); },
+                   p));
+    if (!s.ok()) return core::MakeReadyFuture<R>(core::Result<R>(s));
+    return std::move(future);
+  }
+
+  // Scheduler::Shutdown()
+  //
+  // See the file comment. Blocks until the workers have exited. Idempotent:
+  // later calls return the first call's report. Calling it from one of this
+  // scheduler's workers aborts with a message.
+  ShutdownReport Shutdown(ShutdownMode mode = ShutdownMode::kDrain);
+
+  // Scheduler::shutting_down()
+  //
+  // True once Shutdown (or the destructor) began.
+  bool shutting_down() const noexcept {
+    return state_.load(std::memory_order_acquire) != kRunning;
+  }
+
+  // Scheduler::Current()
+  //
+  // The scheduler whose worker is running the calling thread, else nullptr.
+  static Scheduler* Current() noexcept;
+
+  // Scheduler::CurrentWorkerIndex()
+  //
+  // The calling thread's worker index in its scheduler, or -1.
+  static int CurrentWorkerIndex() noexcept;
+
+  // Scheduler::num_workers()
+  int num_workers() const noexcept { return static_cast<int>(workers_.size()); }
+
+  // Scheduler::Stats()
+  SchedulerStats Stats() const;
+
+  // Scheduler::last_uncaught_error()
+  //
+  // The status of the last exception that escaped a `Submit`ted task (OK if
+  // none).
+  absl::Status last_uncaught_error() const ABSL_LOCKS_EXCLUDED(error_mu_);
+
+  // Scheduler::steal_strategy_name()
+  absl::string_view steal_strategy_name() const noexcept {
+    return strategy_->name();
+  }
+
+ private:
+  friend class TaskGroup;
+
+  // Lifecycle (state_).
+  static constexpr int kRunning = 0;
+  static constexpr int kDraining = 1;
+  static constexpr int kCancelling = 2;
+
+  explicit Scheduler(SchedulerOptions options,
+                     std::shared_ptr<const StealStrategy> strategy);
+
+  // The calling thread's worker if it belongs to this scheduler.
+  internal::Worker* OwnWorker() const noexcept {
+    internal::Worker* w = internal::CurrentWorker();
+    return (w != nullptr && w->scheduler == this) ? w : nullptr;
+  }
+
+  // Free-list cap per worker (nodes beyond it are deleted).
+  static constexpr int kMaxFreeNodes = 4096;
+
+  // Node allocation: from the worker's free list when `w` is non-null. The
+  // node holds an empty task.
+  static internal::TaskNode* AllocNode(internal::Worker* w) {
+    if (w != nullptr && w->free_nodes != nullptr) {
+      internal::TaskNode* n = w->free_nodes;
+      w->free_nodes = n->next;
+      --w->free_count;
+      n->next = nullptr;
+      return n;
+    }
+    return new internal::TaskNode;
+  }
+  // Recycles `n` (whose task must be empty) into `w`'s free list, or deletes
+  // it when `w` is null or its list is full.
+  static void FreeNode(internal::Worker* w, internal::TaskNode* n) noexcept {
+    n->group = nullptr;
+    n->counted = false;
+    if (w != nullptr && w->free_count < kMaxFreeNodes) {
+      n->next = w->free_nodes;
+      w->free_nodes = n;
+      ++w->free_count;
+      return;
+    }
+    delete n;
+  }
+
+  // TaskGroup::Run's enqueue. On a worker: a push on its own deque with only
+  // an unfenced check for sleepers (see "Sleeping" in scheduler.cc: the
+  // pushing worker will run the task itself if nobody steals it, so a missed
+  // wake-up costs parallelism for a moment, never the task). Elsewhere: the
+  // injection queue (counted), or inline after shutdown.
+  void EnqueueForGroup(internal::Worker* w, internal::TaskNode* n) {
+    if (MOIRAI_LIKELY(w != nullptr)) {
+      const int lane = core::PriorityIndex(n->task.priority());
+      w->lanes[lane].Push(n);
+      w->local_mask |= 1u << lane;
+      // Relaxed: the unfenced hint described above.
+      if (MOIRAI_UNLIKELY(AnyIdle())) WakeOne();
+      return;
+    }
+    EnqueueExternalForGroup(n);
+  }
+  void EnqueueExternalForGroup(internal::TaskNode* n);
+  // TaskGroup::Wait's waiting: help-first on a worker, futex elsewhere.
+  void HelpWhilePending(internal::Worker* w, TaskGroup* g);
+  void BlockWhilePending(TaskGroup* g);
+  // A task that waited with kWaiterBit set finished its group: wake waiters.
+  void WakeGroupWaiters() noexcept;
+  // Records an exception that escaped a Submit()ted task.
+  void RecordUncaught(std::exception_ptr e);
+
+  // Queues `n` on `w`'s deque (w non-null) or the injection queue; then wakes
+  // a parked worker if needed. `fenced`: run the full sleep-protocol check
+  // (see scheduler.cc); TaskGroup's local pushes skip it.
+  void Enqueue(internal::Worker* w, internal::TaskNode* n, bool fenced);
+  // Worker main loop.
+  void WorkerMain(internal::Worker* w);
+  // Finds a task for `w`: its deques / the injection queue by priority,
+  // then stealing. nullptr if none was found.
+  internal::TaskNode* FindWork(internal::Worker* w);
+  internal::TaskNode* PickLocal(internal::Worker* w);
+  internal::TaskNode* StealWork(internal::Worker* w, bool* saw_retry);
+  // Runs (or, when cancelling, discards) `n` and recycles it.
+  void Execute(internal::Worker* w, internal::TaskNode* n);
+  // True when some queue may hold a task (used by the sleep protocol).
+  bool MayHaveWork() const noexcept;
+  // Parks `w` until woken (sleep protocol); returns at once if work
+  // appeared, the scheduler is stopping, or `g` (if non-null) is done.
+  void Park(internal::Worker* w, const TaskGroup* g);
+  // True when some worker is announced idle (relaxed; a hint).
+  bool AnyIdle() const noexcept {
+    for (int i = 0; i < num_idle_words_; ++i) {
+      if (idle_words_[i].load(std::memory_order_relaxed) != 0) return true;
+    }
+    return false;
+  }
+  // Claims one idle worker and wakes it (no fence; see NotifyWork).
+  void WakeOne() noexcept;
+  // Wakes every worker (shutdown).
+  void WakeAll() noexcept;
+  // Fenced: after making work visible, wakes one idle worker if any.
+  void NotifyWork() noexcept;
+  // A counted task finished or was discarded.
+  void FinishCounted() noexcept;
+
+  const SchedulerOptions options_;
+  const std::shared_ptr<const StealStrategy> strategy_;
+  std::vector<std::unique_ptr<internal::Worker>> workers_;
+  internal::InjectionQueue injection_;
+
+  // Sleep protocol (scheduler.cc, "Sleeping"): bit i of the idle set is
+  // set while worker i is announced as parking or parked.
+  std::unique_ptr<std::atomic<std::uint64_t>[]> idle_words_;
+  int num_idle_words_ = 0;
+  // Futex word for threads that are not workers waiting in TaskGroup::Wait.
+  alignas(core::kFalseSharingRange) std::atomic<std::uint32_t> group_epoch_{0};
+
+  // Counted tasks (see internal::TaskNode::counted) not yet finished.
+  alignas(core::kFalseSharingRange) std::atomic<std::int64_t> pending_{0};
+  std::atomic<int> state_{kRunning};
+  // Bumped and woken when pending_ reaches 0 during a shutdown.
+  std::atomic<std::uint32_t> drained_epoch_{0};
+  // Set once the drain is complete: workers exit when they see it.
+  std::atomic<bool> stop_{false};
+  std::atomic<std::int64_t> cancelled_{0};
+  std::atomic<std::int64_t> uncaught_exceptions_{0};
+
+  mutable sync::Mutex error_mu_;
+  absl::Status last_uncaught_error_ ABSL_GUARDED_BY(error_mu_);
+
+  sync::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+  ShutdownReport report_ ABSL_GUARDED_BY(shutdown_mu_);
+};
+
+}  // namespace moirai::sched
+
+#endif  // MOIRAI_SCHED_SCHEDULER_H_
