@@ -32,7 +32,10 @@ class Account {
   // Waits until the balance reaches `target`.
   void AwaitBalance(std::int64_t target) ABSL_LOCKS_EXCLUDED(mu_) {
     MutexLock lock(&mu_);
-    cv_.Wait(&mu_, [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    // The predicate runs with mu_ held; AssertHeld() tells the analysis so
+    // (it cannot see through the CondVar's template).
+    cv_.Wait(&mu_, [&] {
+      mu_.AssertHeld();
       return balance_ >= target;
     });
   }
