@@ -31,7 +31,9 @@ total_fail=0
 status=0
 IFS=',' read -ra config_list <<<"$configs"
 for config in "${config_list[@]}"; do
-  flags=(--keep_going --test_summary=short)
+  # Results are never taken from the cache: a concurrency test that passed once
+  # must keep passing, so every run runs every test (builds still hit the cache).
+  flags=(--keep_going --test_summary=short --nocache_test_results)
   # The default configuration also builds every non-test target (benchmarks,
   # the CLI) so they cannot rot; sanitizer builds compile what tests need.
   [ "$config" != default ] && flags+=("--config=$config" --build_tests_only)
