@@ -235,6 +235,16 @@ ExploreResult ExploreSchedules(
   return result;
 }
 
+void AbortIfCaught(
+    const ExploreOptions& options,
+    absl::FunctionRef<absl::Status(DeterministicSchedule&)> trial) {
+  ExploreResult r = ExploreSchedules(options, trial);
+  if (r.failed) {
+    std::fprintf(stderr, "caught: %s\n", r.message.c_str());
+    std::abort();
+  }
+}
+
 absl::Status ReplaySchedule(
     const ScheduleOptions& options,
     absl::FunctionRef<absl::Status(DeterministicSchedule&)> trial) {

@@ -388,6 +388,19 @@ ExploreResult ExploreSchedules(
     const ExploreOptions& options,
     absl::FunctionRef<absl::Status(DeterministicSchedule&)> trial);
 
+// AbortIfCaught()
+//
+// For the deliberately broken variants: runs `ExploreSchedules(options,
+// trial)` and, if it finds a failing interleaving, prints "caught: <message>"
+// and aborts; returns normally if every trial passed. Call it inside a death
+// test (`EXPECT_DEATH(AbortIfCaught(...), "")`): a broken structure can also
+// corrupt memory (a double free caught by the allocator or a sanitizer) or
+// livelock (the schedule aborts), and those outcomes count as caught too;
+// what fails the test is a broken variant that runs clean.
+void AbortIfCaught(
+    const ExploreOptions& options,
+    absl::FunctionRef<absl::Status(DeterministicSchedule&)> trial);
+
 // ReplaySchedule()
 //
 // Runs `trial` once under `options` (for example the `failing_options` of an

@@ -21,28 +21,35 @@ namespace moirai::testing {
 
 // ContainerOp / ContainerRet
 //
-// Invocations and responses of a stack or queue: a push of `value` (response
-// `ok` = accepted; always true for unbounded containers) or a pop (response
-// `ok` = got an item, `value` = the item).
+// Invocations and responses of a stack, queue or work-stealing deque: a push
+// of `value` (response `ok` = accepted; always true for unbounded
+// containers), a pop (response `ok` = got an item, `value` = the item), or a
+// steal from the other end (deques only; `retry` = lost a race, no effect).
 template <typename T>
 struct ContainerOp {
-  enum class Kind { kPush, kPop };
+  enum class Kind { kPush, kPop, kSteal };
   Kind kind = Kind::kPush;
   T value{};
 
   static ContainerOp Push(T v) { return {Kind::kPush, v}; }
   static ContainerOp Pop() { return {Kind::kPop, T{}}; }
+  static ContainerOp Steal() { return {Kind::kSteal, T{}}; }
 };
 
 template <typename T>
 struct ContainerRet {
   bool ok = false;
   T value{};
+  bool retry = false;  // kSteal only
 
-  static ContainerRet Pushed(bool accepted = true) { return {accepted, T{}}; }
-  static ContainerRet Popped(std::optional<T> v) {
-    return v.has_value() ? ContainerRet{true, *v} : ContainerRet{false, T{}};
+  static ContainerRet Pushed(bool accepted = true) {
+    return {accepted, T{}, false};
   }
+  static ContainerRet Popped(std::optional<T> v) {
+    return v.has_value() ? ContainerRet{true, *v, false}
+                         : ContainerRet{false, T{}, false};
+  }
+  static ContainerRet Retry() { return {false, T{}, true}; }
 };
 
 namespace specs_internal {
@@ -53,7 +60,10 @@ std::string DescribeContainerOp(const ContainerOp<T>& op,
   if (op.kind == ContainerOp<T>::Kind::kPush) {
     return absl::StrCat("push(", op.value, ") -> ", ret.ok ? "ok" : "full");
   }
-  return ret.ok ? absl::StrCat("pop() -> ", ret.value) : "pop() -> empty";
+  const char* name = op.kind == ContainerOp<T>::Kind::kPop ? "pop" : "steal";
+  if (ret.retry) return absl::StrCat(name, "() -> retry");
+  return ret.ok ? absl::StrCat(name, "() -> ", ret.value)
+                : absl::StrCat(name, "() -> empty");
 }
 
 }  // namespace specs_internal
@@ -78,6 +88,7 @@ struct StackSpec {
       if (fits) s.push_back(op.value);
       return true;
     }
+    if (op.kind != Op::Kind::kPop || ret.retry) return false;
     if (s.empty()) return !ret.ok;
     if (!ret.ok || !(s.back() == ret.value)) return false;
     s.pop_back();
@@ -90,7 +101,12 @@ struct StackSpec {
 
 // QueueSpec
 //
-// A FIFO queue with `capacity` slots (0 = unbounded).
+// A FIFO queue with `capacity` slots (0 = unbounded). With
+// `failures_may_be_spurious`, a failed push or pop is always allowed and has
+// no effect: the weaker specification of queues (such as Vyukov's bounded
+// queue) whose Try operations may fail while another operation is in flight.
+// Such a spec no longer proves that nothing was lost: pair it with a
+// quiescent count (pushes accepted == items popped).
 template <typename T>
 struct QueueSpec {
   using State = std::vector<T>;  // front first
@@ -98,19 +114,61 @@ struct QueueSpec {
   using Ret = ContainerRet<T>;
 
   std::size_t capacity = 0;
+  bool failures_may_be_spurious = false;
 
   State Initial() const { return {}; }
   bool Apply(State& s, const Op& op, const Ret& ret) const {
+    if (failures_may_be_spurious && !ret.ok && !ret.retry) return true;
     if (op.kind == Op::Kind::kPush) {
       const bool fits = capacity == 0 || s.size() < capacity;
       if (ret.ok != fits) return false;
       if (fits) s.push_back(op.value);
       return true;
     }
+    if (op.kind != Op::Kind::kPop || ret.retry) return false;
     if (s.empty()) return !ret.ok;
     if (!ret.ok || !(s.front() == ret.value)) return false;
     s.erase(s.begin());
     return true;
+  }
+  std::string Describe(const Op& op, const Ret& ret) const {
+    return specs_internal::DescribeContainerOp(op, ret);
+  }
+};
+
+// DequeSpec
+//
+// A work-stealing deque: the owner pushes and pops at the back, thieves
+// steal from the front. A steal may report `retry` (it lost a race) at any
+// time, with no effect: a weaker specification than "retry only under
+// contention", which a sequential specification cannot express.
+template <typename T>
+struct DequeSpec {
+  using State = std::vector<T>;  // front (oldest) first
+  using Op = ContainerOp<T>;
+  using Ret = ContainerRet<T>;
+
+  State Initial() const { return {}; }
+  bool Apply(State& s, const Op& op, const Ret& ret) const {
+    switch (op.kind) {
+      case Op::Kind::kPush:
+        if (!ret.ok) return false;
+        s.push_back(op.value);
+        return true;
+      case Op::Kind::kPop:
+        if (ret.retry) return false;
+        if (s.empty()) return !ret.ok;
+        if (!ret.ok || !(s.back() == ret.value)) return false;
+        s.pop_back();
+        return true;
+      case Op::Kind::kSteal:
+        if (ret.retry) return true;
+        if (s.empty()) return !ret.ok;
+        if (!ret.ok || !(s.front() == ret.value)) return false;
+        s.erase(s.begin());
+        return true;
+    }
+    return false;
   }
   std::string Describe(const Op& op, const Ret& ret) const {
     return specs_internal::DescribeContainerOp(op, ret);
