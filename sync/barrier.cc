@@ -7,14 +7,9 @@
 #include "moirai/core/arch.h"
 #include "moirai/sync/internal/check.h"
 #include "moirai/sync/internal/futex.h"
+#include "moirai/sync/internal/spin_wait.h"
 
 namespace moirai::sync {
-namespace {
-
-constexpr int kSpinLimit = 100;
-
-}  // namespace
-
 Barrier::Barrier(int parties, absl::AnyInvocable<void()> completion) noexcept
     : parties_(parties),
       remaining_(parties),
@@ -36,23 +31,31 @@ bool Barrier::Arrive(std::uint32_t* phase) noexcept {
   // by the release store below.
   remaining_.store(parties_.load(std::memory_order_relaxed),
                    std::memory_order_relaxed);
-  // Release pairs with the waiters' acquire loads of phase_.
-  phase_.store(*phase + 1, std::memory_order_release);
-  internal::FutexWakeAll(&phase_);
+  // seq_cst (store and the sleepers_ load): Dekker handshake with a waiter
+  // that increments sleepers_ and then re-reads phase_ (both seq_cst) before
+  // sleeping: either it sees the new phase, or we see it and wake it. The
+  // store is also the release that pairs with the waiters' acquire loads.
+  phase_.store(*phase + 1, std::memory_order_seq_cst);
+  if (sleepers_.load(std::memory_order_seq_cst) != 0) {
+    internal::FutexWakeAll(&phase_);
+  }
   return true;
 }
 
 bool Barrier::ArriveAndWait() noexcept {
   std::uint32_t phase;
   if (Arrive(&phase)) return true;
-  for (int i = 0; i < kSpinLimit; ++i) {
-    // Acquire pairs with the release store in Arrive().
-    if (phase_.load(std::memory_order_acquire) != phase) return false;
-    core::CpuRelax();
+  // Acquire pairs with the release (seq_cst) store in Arrive().
+  if (internal::SpinUntil(
+          [&] { return phase_.load(std::memory_order_acquire) != phase; })) {
+    return false;
   }
-  while (phase_.load(std::memory_order_acquire) == phase) {
+  sleepers_.fetch_add(1, std::memory_order_seq_cst);
+  while (phase_.load(std::memory_order_seq_cst) == phase) {
     internal::FutexWait(&phase_, phase);
   }
+  // Relaxed: only decides whether later arrivals make a system call.
+  sleepers_.fetch_sub(1, std::memory_order_relaxed);
   return false;
 }
 

@@ -92,6 +92,9 @@ class Barrier {
   std::atomic<int> remaining_;
   // Completed phases; the futex word waiters sleep on.
   std::atomic<std::uint32_t> phase_{0};
+  // Threads that are (about to be) asleep on phase_. Lets the last arrival
+  // skip the wake-up system call when every waiter is still spinning.
+  std::atomic<std::uint32_t> sleepers_{0};
   absl::AnyInvocable<void()> completion_;
 };
 

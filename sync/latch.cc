@@ -5,14 +5,9 @@
 #include "moirai/core/arch.h"
 #include "moirai/sync/internal/check.h"
 #include "moirai/sync/internal/futex.h"
+#include "moirai/sync/internal/spin_wait.h"
 
 namespace moirai::sync {
-namespace {
-
-constexpr int kSpinLimit = 100;
-
-}  // namespace
-
 Latch::Latch(std::int32_t count) noexcept
     : count_(static_cast<std::uint32_t>(count)) {
   MOIRAI_SYNC_CHECK(count >= 0, "Latch: negative initial count");
@@ -25,27 +20,40 @@ void Latch::CountDown(std::int32_t n) noexcept {
   // acq_rel: release publishes our writes; acquire makes the decrement that
   // reaches zero see all earlier count-downs' writes (they form a release
   // sequence), which the waiters then acquire through count_.
+  // The waiters bit is in the same word, so this RMW sees whether a waiter
+  // announced itself before the count reached zero (and a waiter that comes
+  // later sees zero): no lost wake-up.
   const std::uint32_t previous =
       count_.fetch_sub(un, std::memory_order_acq_rel);
-  MOIRAI_SYNC_CHECK(previous >= un, "Latch: counted down below zero");
-  if (previous == un) internal::FutexWakeAll(&count_);
+  MOIRAI_SYNC_CHECK((previous & kCountMask) >= un,
+                    "Latch: counted down below zero");
+  if ((previous & kCountMask) == un && (previous & kWaitersBit) != 0) {
+    internal::FutexWakeAll(&count_);
+  }
 }
 
 bool Latch::WaitWithDeadline(absl::Time deadline) const noexcept {
-  for (int i = 0; i < kSpinLimit; ++i) {
-    if (TryWait()) return true;
-    core::CpuRelax();
-  }
+  if (internal::SpinUntil([this] { return TryWait(); })) return true;
+  // Acquire pairs with the acq_rel decrement that reached zero.
+  std::uint32_t c = count_.load(std::memory_order_acquire);
   for (;;) {
-    // Acquire pairs with the acq_rel decrement that reached zero.
-    const std::uint32_t c = count_.load(std::memory_order_acquire);
-    if (c == 0) return true;
-    // Sleeps only while the count is still `c`; a count-down in between
+    if ((c & kCountMask) == 0) return true;
+    if ((c & kWaitersBit) == 0) {
+      // Announce a sleeper. On failure `c` is reloaded and re-checked.
+      if (!count_.compare_exchange_weak(c, c | kWaitersBit,
+                                        std::memory_order_acquire,
+                                        std::memory_order_acquire)) {
+        continue;
+      }
+      c |= kWaitersBit;
+    }
+    // Sleeps only while the word is still `c`; a count-down in between
     // changes it and we re-check. Only the count-down that reaches zero wakes.
     if (internal::FutexWait(&count_, c, deadline) ==
         internal::FutexWaitResult::kTimedOut) {
       return TryWait();
     }
+    c = count_.load(std::memory_order_acquire);
   }
 }
 

@@ -52,7 +52,7 @@ class Latch {
   // Whether the count has reached zero. Never blocks.
   bool TryWait() const noexcept {
     // Acquire pairs with the acq_rel decrement that reached zero.
-    return count_.load(std::memory_order_acquire) == 0;
+    return (count_.load(std::memory_order_acquire) & kCountMask) == 0;
   }
 
   // Latch::Wait()
@@ -84,8 +84,14 @@ class Latch {
   }
 
  private:
-  // The remaining count; the futex word waiters sleep on. Mutable because
-  // waiting (a const operation) passes its address to the kernel.
+  // Bit 31 of count_: set by a waiter before it sleeps, so that the
+  // count-down that reaches zero makes the wake-up system call only when
+  // someone may be asleep. The count itself is the low 31 bits.
+  static constexpr std::uint32_t kWaitersBit = 1u << 31;
+  static constexpr std::uint32_t kCountMask = kWaitersBit - 1;
+
+  // The remaining count plus kWaitersBit; the futex word waiters sleep on.
+  // Mutable because waiting (a const operation) marks the waiters bit.
   mutable std::atomic<std::uint32_t> count_;
 };
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 
 #include "absl/synchronization/mutex.h"
 #include "benchmark/benchmark.h"
@@ -24,6 +25,16 @@
 
 namespace moirai::sync {
 namespace {
+
+// glibc runs pthread_mutex_lock/unlock without atomic instructions while the
+// process has never had a second thread (`__libc_single_threaded`), which
+// would make "uncontended std::mutex" a non-atomic measurement that no real
+// concurrent program sees. Start (and join) one thread before any benchmark
+// runs so every implementation is measured as in a multi-threaded program.
+[[maybe_unused]] const bool kProcessIsMultiThreaded = [] {
+  std::thread([] {}).join();
+  return true;
+}();
 
 // --- peers wrapped as Lockable -----------------------------------------------
 

@@ -8,14 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "moirai/core/arch.h"
 #include "moirai/sync/internal/futex.h"
+#include "moirai/sync/internal/spin_wait.h"
 
 namespace moirai::sync {
-namespace {
-
-constexpr int kSpinLimit = 100;
-
-}  // namespace
-
 absl::Status WaitGroup::Add(std::int32_t delta) noexcept {
   // A CAS loop rather than fetch_add so that a bad delta leaves the counter
   // untouched. Relaxed initial read: the CAS validates it.
@@ -42,8 +37,13 @@ absl::Status WaitGroup::Add(std::int32_t delta) noexcept {
       current, static_cast<std::int32_t>(next), std::memory_order_seq_cst,
       std::memory_order_relaxed));
   if (next == 0 && delta != 0) {
+    // seq_cst increment and sleepers_ load: Dekker handshake with a waiter
+    // that increments sleepers_ and then re-reads generation_ (seq_cst)
+    // before sleeping: either it sees the new generation or we see it.
     generation_.fetch_add(1, std::memory_order_seq_cst);
-    internal::FutexWakeAll(&generation_);
+    if (sleepers_.load(std::memory_order_seq_cst) != 0) {
+      internal::FutexWakeAll(&generation_);
+    }
   }
   return absl::OkStatus();
 }
@@ -54,19 +54,30 @@ bool WaitGroup::WaitWithDeadline(absl::Time deadline) const noexcept {
   // its generation increment does too: the generation we read is older.
   const std::uint32_t generation = generation_.load(std::memory_order_seq_cst);
   if (count_.load(std::memory_order_seq_cst) == 0) return true;
-  for (int i = 0; i < kSpinLimit; ++i) {
-    if (generation_.load(std::memory_order_acquire) != generation) return true;
-    core::CpuRelax();
+  if (internal::SpinUntil([&] {
+        return generation_.load(std::memory_order_acquire) != generation;
+      })) {
+    return true;
   }
+  sleepers_.fetch_add(1, std::memory_order_seq_cst);
+  bool zero_seen;
   for (;;) {
-    // Acquire pairs with the seq_cst (hence release) generation increment,
-    // which follows the zeroing update in the adder's thread.
-    if (generation_.load(std::memory_order_acquire) != generation) return true;
+    // seq_cst: the waiter half of the handshake in Add(); also the acquire
+    // that pairs with the generation increment, which follows the zeroing
+    // update in the adder's thread.
+    if (generation_.load(std::memory_order_seq_cst) != generation) {
+      zero_seen = true;
+      break;
+    }
     if (internal::FutexWait(&generation_, generation, deadline) ==
         internal::FutexWaitResult::kTimedOut) {
-      return generation_.load(std::memory_order_acquire) != generation;
+      zero_seen = generation_.load(std::memory_order_acquire) != generation;
+      break;
     }
   }
+  // Relaxed: only decides whether later Add()s make a system call.
+  sleepers_.fetch_sub(1, std::memory_order_relaxed);
+  return zero_seen;
 }
 
 }  // namespace moirai::sync

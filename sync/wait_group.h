@@ -95,6 +95,9 @@ class WaitGroup {
   // on. A waiter that saw generation g and a non-zero count is done once the
   // generation moves past g.
   mutable std::atomic<std::uint32_t> generation_{0};
+  // Threads that are (about to be) asleep on generation_; lets Add() skip
+  // the wake-up system call when nobody sleeps.
+  mutable std::atomic<std::uint32_t> sleepers_{0};
 };
 
 }  // namespace moirai::sync
