@@ -9,7 +9,8 @@
 //   alloc_free_64/<impl>            allocate 64 B, free it; one pair per iter
 //   alloc_free_64_batch1000/<impl>  allocate 1000 x 64 B, then free all 1000
 //   alloc_free_64_xthread_2t/<impl> thread 0 allocates, thread 1 frees
-//                                   (blocks cross an SPSC ring, 256 per iter)
+//                                   (256 blocks per iter cross an SPSC ring
+//                                   of batches)
 //
 // How the malloc peers are called. Debian's libmimalloc, libjemalloc and
 // libtcmalloc_minimal all export plain `malloc`/`free`, so linking them
@@ -181,46 +182,62 @@ void BM_AllocFreeBatch(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kBatch);
 }
 
-// A bounded single-producer single-consumer ring of pointers.
+// A bounded single-producer single-consumer ring of batches: blocks cross
+// threads 256 at a time, so the hand-off costs one release/acquire pair per
+// batch and the loop measures the allocators rather than the ring.
+constexpr int kPerBatch = 256;
 struct Ring {
-  static constexpr std::size_t kCap = 4096;
+  static constexpr std::size_t kCap = 8;
   alignas(core::kFalseSharingRange) std::atomic<std::size_t> head{0};
   alignas(core::kFalseSharingRange) std::atomic<std::size_t> tail{0};
-  alignas(core::kFalseSharingRange) std::array<void*, kCap> slots;
+  alignas(core::kFalseSharingRange)
+      std::array<std::array<void*, kPerBatch>, kCap> slots;
 
-  void Push(void* p) {
+  // The producer fills the next free slot in place, then publishes it.
+  std::array<void*, kPerBatch>& BeginPush() {
     const std::size_t t = tail.load(std::memory_order_relaxed);
-    while (t - head.load(std::memory_order_acquire) == kCap) core::CpuRelax();
-    slots[t % kCap] = p;
-    tail.store(t + 1, std::memory_order_release);  // pairs with Pop's acquire
+    while (t - head.load(std::memory_order_acquire) == kCap) Wait();
+    return slots[t % kCap];
   }
-  void* Pop() {
+  void EndPush() {
+    // Release pairs with BeginPop's acquire: the batch contents are visible.
+    tail.store(tail.load(std::memory_order_relaxed) + 1,
+               std::memory_order_release);
+  }
+  std::array<void*, kPerBatch>& BeginPop() {
     const std::size_t h = head.load(std::memory_order_relaxed);
-    while (tail.load(std::memory_order_acquire) == h) {
-      core::CpuRelax();
-      std::this_thread::yield();  // 2 cores shared: let the producer run
-    }
-    void* p = slots[h % kCap];
-    head.store(h + 1, std::memory_order_release);  // pairs with Push's acquire
-    return p;
+    while (tail.load(std::memory_order_acquire) == h) Wait();
+    return slots[h % kCap];
+  }
+  void EndPop() {
+    // Release pairs with BeginPush's acquire: the slot may be refilled.
+    head.store(head.load(std::memory_order_relaxed) + 1,
+               std::memory_order_release);
+  }
+  static void Wait() {
+    core::CpuRelax();
+    std::this_thread::yield();  // 2 shared cores: let the other side run
   }
 };
 
 template <typename Impl>
 void BM_CrossThread(benchmark::State& state) {
   static Ring* ring = new Ring;
-  constexpr int kPerIter = 256;
   Impl impl;
   for (auto _ : state) {
     if (state.thread_index() == 0) {
-      for (int i = 0; i < kPerIter; ++i) ring->Push(impl.Alloc());
+      std::array<void*, kPerBatch>& batch = ring->BeginPush();
+      for (int i = 0; i < kPerBatch; ++i) batch[i] = impl.Alloc();
+      ring->EndPush();
     } else {
-      for (int i = 0; i < kPerIter; ++i) impl.Free(ring->Pop());
+      std::array<void*, kPerBatch>& batch = ring->BeginPop();
+      for (int i = 0; i < kPerBatch; ++i) impl.Free(batch[i]);
+      ring->EndPop();
     }
   }
   // Both threads run the same number of iterations, so the ring is empty
   // when the benchmark ends.
-  state.SetItemsProcessed(state.iterations() * kPerIter);
+  state.SetItemsProcessed(state.iterations() * kPerBatch);
 }
 
 template <int kPeer>
