@@ -29,7 +29,7 @@
 namespace moirai::lockfree {
 namespace internal {
 
-thread_local EpochTlsCache epoch_tls_cache = {nullptr, nullptr};
+constinit thread_local EpochTlsCache epoch_tls_cache = {nullptr, nullptr};
 
 namespace {
 

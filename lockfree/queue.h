@@ -14,9 +14,10 @@
 // WRITE bit, move the item out and set READ. A block is freed by whichever
 // consumer finishes last with it (the READ/DESTROY bit protocol below), so no
 // epoch or hazard scheme is needed and memory is bounded by the items queued
-// plus one block. Compared with `MsQueue` there is one allocation per
-// `kBlockCapacity` items instead of one per item, and contention is on one
-// counter per side instead of on linked pointers.
+// plus two blocks (one finished block is kept for reuse). Compared with
+// `MsQueue` there is one allocation per `kBlockCapacity` items instead of one
+// per item, and contention is on one counter per side instead of on linked
+// pointers.
 //
 // Index layout: `index = position << kShift | flags`. The position advances
 // by one per slot; the block offset is `position % kLap`. Offset
@@ -43,7 +44,7 @@
 //
 // Atom: the `Atom` template parameter (default std::atomic) lets tests
 // substitute an instrumented atomic; this file uses only load, store,
-// compare_exchange_weak/strong and fetch_or on it.
+// compare_exchange_weak/strong, exchange and fetch_or on it.
 //
 // Example:
 //   moirai::lockfree::Queue<std::unique_ptr<Job>> q;
@@ -120,6 +121,7 @@ class Queue {
       head += std::size_t{1} << kShift;
     }
     delete block;  // nullptr if nothing was ever pushed
+    delete spare_.load(std::memory_order_relaxed);
   }
 
   Queue(const Queue&) = delete;
@@ -153,11 +155,11 @@ class Queue {
       // it, so the wait other threads see is as short as possible.
       if (MOIRAI_UNLIKELY(offset + 1 == kBlockCapacity &&
                           next_block == nullptr)) {
-        next_block = new Block;
+        next_block = NewBlock();
       }
       if (MOIRAI_UNLIKELY(block == nullptr)) {
         // First push ever: install the first block.
-        Block* fresh = next_block != nullptr ? next_block : new Block;
+        Block* fresh = next_block != nullptr ? next_block : NewBlock();
         next_block = nullptr;
         Block* expected = nullptr;
         if (tail_.block.compare_exchange_strong(expected, fresh,
@@ -186,11 +188,14 @@ class Queue {
           Block* nb = next_block;
           next_block = nullptr;
           tail_.block.store(nb, std::memory_order_release);
+          // seq_cst: tail_ index writes stay in the total order S.
           tail_.index.store(new_tail + (std::size_t{1} << kShift),
-                            std::memory_order_release);
+                            std::memory_order_seq_cst);
           block->next.store(nb, std::memory_order_release);
         }
-        delete next_block;  // allocated for a boundary we did not win
+        if (MOIRAI_UNLIKELY(next_block != nullptr)) {
+          RecycleBlock(next_block);  // for a boundary we did not win
+        }
         Slot& slot = block->slots[offset];
         slot.value.Construct(std::forward<Args>(args)...);
         // Release: pairs with the consumer's acquire in WaitWrite(); the item
@@ -210,25 +215,28 @@ class Queue {
   // (no item claimed-by-producer and unclaimed-by-consumer at the fence).
   std::optional<T> TryPop() {
     internal::Backoff backoff;
-    std::size_t head = head_.index.load(std::memory_order_acquire);
+    // seq_cst (also acquire): part of the emptiness argument below.
+    std::size_t head = head_.index.load(std::memory_order_seq_cst);
     Block* block = head_.block.load(std::memory_order_acquire);
     for (;;) {
       const std::size_t offset = (head >> kShift) % kLap;
       if (MOIRAI_UNLIKELY(offset == kBlockCapacity)) {
         // Another consumer is moving head_ to the next block.
         backoff.Snooze();
-        head = head_.index.load(std::memory_order_acquire);
+        head = head_.index.load(std::memory_order_seq_cst);
         block = head_.block.load(std::memory_order_acquire);
         continue;
       }
       std::size_t new_head = head + (std::size_t{1} << kShift);
       if ((new_head & kHasNext) == 0) {
-        // Head and tail may share a block: check for emptiness. The fence
-        // orders our earlier head load before the tail load in the total
-        // order of seq_cst operations (pairs with the producers' seq_cst
-        // claim CAS).
-        core::ThreadFence(std::memory_order_seq_cst);
-        const std::size_t tail = tail_.index.load(std::memory_order_relaxed);
+        // Head and tail may share a block: check for emptiness. Both index
+        // loads and all index RMWs are seq_cst, so they sit in one total
+        // order S: at this load's point in S, head_ >= `head` (monotonic) and
+        // head_ <= tail_ (a consumer claims only after seeing tail_ ahead), so
+        // tail == head means the queue was empty at that point. (crossbeam
+        // uses a seq_cst fence here; on x86 seq_cst loads are plain loads and
+        // the fence would cost an mfence per pop.)
+        const std::size_t tail = tail_.index.load(std::memory_order_seq_cst);
         if ((head >> kShift) == (tail >> kShift)) return std::nullopt;
         // Different blocks: remember it so later pops skip the check.
         if ((head >> kShift) / kLap != (tail >> kShift) / kLap) {
@@ -238,13 +246,13 @@ class Queue {
       if (MOIRAI_UNLIKELY(block == nullptr)) {
         // The first block is being installed.
         backoff.Snooze();
-        head = head_.index.load(std::memory_order_acquire);
+        head = head_.index.load(std::memory_order_seq_cst);
         block = head_.block.load(std::memory_order_acquire);
         continue;
       }
       if (head_.index.compare_exchange_weak(head, new_head,
                                             std::memory_order_seq_cst,
-                                            std::memory_order_acquire)) {
+                                            std::memory_order_seq_cst)) {
         if (MOIRAI_UNLIKELY(offset + 1 == kBlockCapacity)) {
           // We took the last slot: move head_ to the next block.
           Block* next = WaitNext(block);
@@ -254,7 +262,8 @@ class Queue {
             next_index |= kHasNext;
           }
           head_.block.store(next, std::memory_order_release);
-          head_.index.store(next_index, std::memory_order_release);
+          // seq_cst: head_ index writes stay in the total order S.
+          head_.index.store(next_index, std::memory_order_seq_cst);
         }
         Slot& slot = block->slots[offset];
         WaitWrite(slot);
@@ -351,7 +360,7 @@ class Queue {
   // from `start`: a slot not yet READ gets DESTROY set and its consumer
   // (which will see DESTROY when it sets READ) continues from the next slot.
   // The last slot needs no bit: its consumer is the one that started this.
-  static void DestroyBlock(Block* block, std::size_t start) {
+  void DestroyBlock(Block* block, std::size_t start) {
     for (std::size_t i = start; i + 1 < kBlockCapacity; ++i) {
       Slot& slot = block->slots[i];
       // Acquire/acq_rel: if READ is set, the consumer's use of the slot
@@ -362,11 +371,36 @@ class Queue {
         return;  // that slot's consumer continues the destruction
       }
     }
-    delete block;
+    RecycleBlock(block);
+  }
+
+  // A block for a producer: the recycled spare if there is one. Acquire:
+  // pairs with the release in RecycleBlock (the previous users' accesses
+  // happen-before ours).
+  Block* NewBlock() {
+    Block* b = spare_.exchange(nullptr, std::memory_order_acquire);
+    return b != nullptr ? b : new Block;
+  }
+
+  // Keeps one finished block for reuse (saves an allocation per block in
+  // steady state), frees any other. Nobody else references `block`.
+  void RecycleBlock(Block* block) {
+    block->next.store(nullptr, std::memory_order_relaxed);
+    for (Slot& slot : block->slots) {
+      slot.state.store(0, std::memory_order_relaxed);
+    }
+    Block* expected = nullptr;
+    if (!spare_.compare_exchange_strong(expected, block,
+                                        std::memory_order_release,
+                                        std::memory_order_relaxed)) {
+      delete block;
+    }
   }
 
   Position head_;
   Position tail_;
+  // One retired block kept for the next boundary (nullptr if none).
+  alignas(core::kFalseSharingRange) Atom<Block*> spare_{nullptr};
 };
 
 }  // namespace moirai::lockfree

@@ -7,7 +7,8 @@
 // same fixed number of 64-bit items per iteration (kItems) for every
 // implementation: P producer threads push kItems/P each, C consumer threads
 // pop kItems/C each (spinning on an empty queue), threads are started and
-// joined inside the iteration (the same cost for every implementation).
+// joined inside the iteration (the same cost for every implementation), and
+// a thread that finds the queue full/empty yields (Backoff()).
 //
 //   queue_mpmc_1p1c/{moirai,moirai_ms,moodycamel,boost,tbb,std}
 //   queue_mpmc_2p2c/{...}
@@ -44,6 +45,11 @@ namespace {
 constexpr std::int64_t kItems = 1 << 17;
 constexpr std::size_t kBoundedCapacity = 1024;
 
+// What every implementation does when the queue is full (bounded) or empty:
+// yield, so that on a machine with fewer cores than threads the thread that
+// can make progress gets the CPU. Identical for all implementations.
+inline void Backoff() { std::this_thread::yield(); }
+
 // Adapters: Push(v) may spin if the queue is bounded; TryPop(&v) -> bool.
 struct MoiraiQueue {
   Queue<std::uint64_t> q;
@@ -76,8 +82,7 @@ struct MoodycamelQueue {
 struct BoostQueue {
   boost::lockfree::queue<std::uint64_t> q{kBoundedCapacity};
   void Push(std::uint64_t v) {
-    while (!q.push(v)) {
-    }
+    while (!q.push(v)) Backoff();
   }
   bool TryPop(std::uint64_t* v) { return q.pop(*v); }
 };
@@ -107,8 +112,7 @@ struct StdQueue {
 struct MoiraiBoundedQueue {
   BoundedQueue<std::uint64_t> q{kBoundedCapacity};
   void Push(std::uint64_t v) {
-    while (!q.TryPush(v)) {
-    }
+    while (!q.TryPush(v)) Backoff();
   }
   bool TryPop(std::uint64_t* v) {
     std::optional<std::uint64_t> r = q.TryPop();
@@ -123,8 +127,7 @@ struct BoostBoundedQueue {
                          boost::lockfree::capacity<kBoundedCapacity>>
       q;
   void Push(std::uint64_t v) {
-    while (!q.bounded_push(v)) {
-    }
+    while (!q.bounded_push(v)) Backoff();
   }
   bool TryPop(std::uint64_t* v) { return q.pop(*v); }
 };
@@ -132,8 +135,7 @@ struct BoostBoundedQueue {
 struct MoiraiSpscQueue {
   SpscQueue<std::uint64_t> q{kBoundedCapacity};
   void Push(std::uint64_t v) {
-    while (!q.TryPush(v)) {
-    }
+    while (!q.TryPush(v)) Backoff();
   }
   bool TryPop(std::uint64_t* v) {
     std::optional<std::uint64_t> r = q.TryPop();
@@ -148,8 +150,7 @@ struct BoostSpscQueue {
                               boost::lockfree::capacity<kBoundedCapacity>>
       q;
   void Push(std::uint64_t v) {
-    while (!q.push(v)) {
-    }
+    while (!q.push(v)) Backoff();
   }
   bool TryPop(std::uint64_t* v) { return q.pop(*v); }
 };
@@ -174,8 +175,7 @@ void BM_Transfer(benchmark::State& state) {
         const std::int64_t n = kItems / kConsumers;
         std::uint64_t local = 0, v;
         for (std::int64_t i = 0; i < n; ++i) {
-          while (!q->TryPop(&v)) {
-          }
+          while (!q->TryPop(&v)) Backoff();
           local += v;
         }
         sum.fetch_add(local, std::memory_order_relaxed);

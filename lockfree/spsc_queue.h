@@ -86,8 +86,8 @@ class SpscQueue {
   //
   // Destroys the items still queued. No concurrent use allowed.
   ~SpscQueue() {
-    std::size_t head = head_.load(std::memory_order_acquire);
-    const std::size_t tail = tail_.load(std::memory_order_acquire);
+    std::size_t head = consumer_.head.load(std::memory_order_acquire);
+    const std::size_t tail = producer_.tail.load(std::memory_order_acquire);
     while (head != tail) {
       slots_[head].Destroy();
       head = Next(head);
@@ -111,18 +111,18 @@ class SpscQueue {
   // Producer only. Constructs an item from `args` if there is room.
   template <typename... Args>
   bool TryEmplace(Args&&... args) {
-    // Relaxed: only this thread writes tail_.
-    const std::size_t tail = tail_.load(std::memory_order_relaxed);
+    // Relaxed: only this thread writes producer_.tail.
+    const std::size_t tail = producer_.tail.load(std::memory_order_relaxed);
     const std::size_t next = Next(tail);
     if (MOIRAI_UNLIKELY(next == producer_.cached_head)) {
       // Acquire: pairs with the consumer's release of head_; its moves out
       // of the slots we are about to reuse are complete.
-      producer_.cached_head = head_.load(std::memory_order_acquire);
+      producer_.cached_head = consumer_.head.load(std::memory_order_acquire);
       if (next == producer_.cached_head) return false;
     }
     slots_[tail].Construct(std::forward<Args>(args)...);
-    // Release: publishes the item to the consumer's acquire of tail_.
-    tail_.store(next, std::memory_order_release);
+    // Release: publishes the item to the consumer's acquire of producer_.tail.
+    producer_.tail.store(next, std::memory_order_release);
     return true;
   }
 
@@ -130,16 +130,16 @@ class SpscQueue {
   //
   // Consumer only. Removes the oldest item, or returns std::nullopt.
   std::optional<T> TryPop() {
-    const std::size_t head = head_.load(std::memory_order_relaxed);
+    const std::size_t head = consumer_.head.load(std::memory_order_relaxed);
     if (MOIRAI_UNLIKELY(head == consumer_.cached_tail)) {
-      // Acquire: pairs with the producer's release of tail_.
-      consumer_.cached_tail = tail_.load(std::memory_order_acquire);
+      // Acquire: pairs with the producer's release of producer_.tail.
+      consumer_.cached_tail = producer_.tail.load(std::memory_order_acquire);
       if (head == consumer_.cached_tail) return std::nullopt;
     }
     std::optional<T> out(std::move(*slots_[head].get()));
     slots_[head].Destroy();
     // Release: our use of the slot is done before the producer reuses it.
-    head_.store(Next(head), std::memory_order_release);
+    consumer_.head.store(Next(head), std::memory_order_release);
     return out;
   }
 
@@ -147,8 +147,8 @@ class SpscQueue {
   //
   // A snapshot; exact when read by either side while the other is idle.
   std::size_t size() const {
-    const std::size_t head = head_.load(std::memory_order_acquire);
-    const std::size_t tail = tail_.load(std::memory_order_acquire);
+    const std::size_t head = consumer_.head.load(std::memory_order_acquire);
+    const std::size_t tail = producer_.tail.load(std::memory_order_acquire);
     return tail >= head ? tail - head : tail + slots_count_ - head;
   }
 
@@ -170,16 +170,20 @@ class SpscQueue {
   const std::size_t slots_count_;
   const std::unique_ptr<internal::SlotStorage<T>[]> slots_;
 
-  // Consumer side: head_ (written by the consumer) and its cache of tail_.
-  alignas(core::kFalseSharingRange) Atom<std::size_t> head_{0};
-  struct alignas(core::kFalseSharingRange) {
+  // Consumer side: head_ (written by the consumer, read by the producer
+  // only when its cache says full) and the consumer's cache of tail_, on one
+  // line the consumer owns.
+  struct alignas(core::kFalseSharingRange) ConsumerSide {
+    Atom<std::size_t> head{0};
     std::size_t cached_tail = 0;
-  } consumer_;
-  // Producer side: tail_ (written by the producer) and its cache of head_.
-  alignas(core::kFalseSharingRange) Atom<std::size_t> tail_{0};
-  struct alignas(core::kFalseSharingRange) {
+  };
+  // Producer side, symmetrically.
+  struct alignas(core::kFalseSharingRange) ProducerSide {
+    Atom<std::size_t> tail{0};
     std::size_t cached_head = 0;
-  } producer_;
+  };
+  ConsumerSide consumer_;
+  ProducerSide producer_;
 };
 
 }  // namespace moirai::lockfree

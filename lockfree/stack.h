@@ -13,6 +13,9 @@
 // cannot be freed, let alone reused, while any popper that saw it is pinned.
 // Pushers never dereference shared nodes and need no pin.
 //
+// Allocation: one node per push, taken from a small per-thread cache of
+// nodes whose grace period has ended (internal/node_cache.h) when possible.
+//
 // Progress: lock-free (a failed CAS means another operation succeeded).
 // Linearizable: each operation takes effect at its successful CAS on `head_`.
 //
@@ -38,6 +41,7 @@
 
 #include "moirai/core/arch.h"
 #include "moirai/lockfree/epoch.h"
+#include "moirai/lockfree/internal/node_cache.h"
 #include "moirai/lockfree/internal/slot_storage.h"
 
 namespace moirai::lockfree {
@@ -79,7 +83,7 @@ class Stack {
   // Constructs an item in place from `args` and pushes it.
   template <typename... Args>
   void Emplace(Args&&... args) {
-    Node* node = new Node;
+    Node* node = internal::NodeCache<Node>::Get();
     node->value.Construct(std::forward<Args>(args)...);
     Node* head = head_.load(std::memory_order_relaxed);
     do {
@@ -126,7 +130,11 @@ class Stack {
     Node* next = nullptr;  // written before publication, then immutable
   };
 
-  static void DeleteNode(void* p) { delete static_cast<Node*>(p); }
+  // The EpochDomain deleter: the grace period is over, recycle the node on
+  // this thread.
+  static void DeleteNode(void* p) {
+    internal::NodeCache<Node>::Put(static_cast<Node*>(p));
+  }
 
   // The top of the stack; nullptr when empty.
   alignas(core::kFalseSharingRange) Atom<Node*> head_{nullptr};

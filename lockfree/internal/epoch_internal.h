@@ -160,7 +160,8 @@ struct EpochTlsCache {
   EpochCore* core;
   EpochRecord* record;
 };
-extern thread_local EpochTlsCache epoch_tls_cache;
+// constinit: lets other translation units access it without a TLS wrapper call.
+extern thread_local constinit EpochTlsCache epoch_tls_cache;
 
 inline EpochRecord* LocalRecord(const std::shared_ptr<EpochCore>& core) {
   EpochTlsCache& c = epoch_tls_cache;
