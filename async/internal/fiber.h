@@ -1,0 +1,242 @@
+// Copyright 2026 The Moirai Authors.
+//
+// async/internal/fiber.h
+// -----------------------------------------------------------------------------
+//
+// The fiber control block. A fiber's control block lives at the top of its
+// own pooled stack (no heap allocation per spawn when the pool has a stack);
+// the ExecutionContext runs on the rest of the stack below it.
+//
+// Life of a fiber: Runtime::Spawn builds the control block and submits a
+// scheduler task that calls RunSlice(); RunSlice() switches into the fiber
+// (with the fiber's TaskContext installed) and, when the fiber switches back,
+// acts on what it asked for:
+//   - kYield: submit another slice (the fiber may be stolen by another worker);
+//   - kPark:  park, unless an Unpark already arrived (see wake_state_);
+//   - finished: publish the result to the joiner and drop the fiber's
+//     reference.
+// Acting *after* the switch is what makes parking race-free: no other worker
+// can resume the fiber while its registers are still on this worker.
+//
+// References: one for the running fiber, one for the JoinHandle; the control
+// block and the stack are released when both are gone.
+
+#ifndef MOIRAI_ASYNC_INTERNAL_FIBER_H_
+#define MOIRAI_ASYNC_INTERNAL_FIBER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "moirai/async/internal/execution_context.h"
+#include "moirai/async/internal/lock.h"
+#include "moirai/async/internal/stack_pool.h"
+#include "moirai/async/internal/waiter.h"
+#include "moirai/core/cancellation.h"
+#include "moirai/core/priority.h"
+#include "moirai/core/task_context.h"
+
+namespace moirai::async {
+class Runtime;
+}  // namespace moirai::async
+
+namespace moirai::async::internal {
+
+// JoinResultOf<R>: what joining a fiber whose function returns R yields.
+// void -> absl::Status; absl::Status -> absl::Status; absl::StatusOr<U> ->
+// absl::StatusOr<U>; any other R -> absl::StatusOr<R>.
+template <typename R>
+struct JoinResultOf {
+  using type = absl::StatusOr<R>;
+};
+template <>
+struct JoinResultOf<void> {
+  using type = absl::Status;
+};
+template <>
+struct JoinResultOf<absl::Status> {
+  using type = absl::Status;
+};
+template <typename U>
+struct JoinResultOf<absl::StatusOr<U>> {
+  using type = absl::StatusOr<U>;
+};
+
+class FiberBase : public ExecutionContext {
+ public:
+  FiberBase(const FiberBase&) = delete;
+  FiberBase& operator=(const FiberBase&) = delete;
+
+  // FiberBase::Current()
+  //
+  // The fiber running on this thread, or nullptr.
+  static FiberBase* Current() noexcept {
+    return static_cast<FiberBase*>(ExecutionContext::Current());
+  }
+
+  Runtime* runtime() const noexcept { return runtime_; }
+  core::TaskContext* task_context() noexcept { return &task_ctx_; }
+  core::Priority priority() const noexcept { return task_ctx_.priority(); }
+
+  // FiberBase::Start()
+  //
+  // Prepares the context on the stack below the control block at
+  // `control_block` and submits the first slice. `parent` cancels this fiber
+  // too.
+  void Start(void* control_block, core::Priority priority, absl::Time deadline,
+             const core::CancellationToken& parent) noexcept;
+
+  // FiberBase::Schedule()
+  //
+  // Submits one slice of this fiber to the runtime's scheduler.
+  void Schedule() noexcept;
+
+  // FiberBase::RunSlice()
+  //
+  // Runs the fiber on the calling worker until it yields, parks or ends.
+  void RunSlice() noexcept;
+
+  // FiberBase::Park() / Unpark() / Yield()
+  //
+  // Park() is called on the fiber itself and returns after one Unpark().
+  // Yield() lets other ready work run and comes back later.
+  void Park() noexcept;
+  void Unpark() noexcept;
+  void Yield() noexcept;
+
+  // FiberBase::IsFinished()
+  //
+  // True once the fiber's function returned (acquire: its result is
+  // visible).
+  bool IsFinished() const noexcept {
+    return join_state_.load(std::memory_order_acquire) == kJoinDone;
+  }
+
+  // FiberBase::WaitFinished()
+  //
+  // Blocks the calling fiber or thread until IsFinished(). One caller only
+  // (the JoinHandle).
+  void WaitFinished() noexcept;
+
+  // FiberBase::RequestCancellation()
+  //
+  // Cancels the fiber's token; a blocking operation in the fiber returns
+  // kCancelled. True for the call that cancelled.
+  bool RequestCancellation() noexcept {
+    return cancel_source_.RequestCancellation();
+  }
+
+  // FiberBase::ArmCancellation() / DisarmCancellation()
+  //
+  // While armed, cancelling this fiber claims `w` with kTagCancelled and
+  // wakes it. Called on the fiber around a blocking wait.
+  void ArmCancellation(Waiter* w) noexcept;
+  void DisarmCancellation() noexcept;
+
+  // FiberBase::Release()
+  //
+  // Drops one reference; the last one destroys the fiber and frees its stack.
+  void Release() noexcept;
+
+ protected:
+  FiberBase(Runtime* runtime, const Stack& stack) noexcept
+      : runtime_(runtime), stack_(stack) {}
+  virtual ~FiberBase();
+
+  // FiberBase::Body()
+  //
+  // Runs the user function and stores its result; never throws.
+  virtual void Body() noexcept = 0;
+
+  bool CancelledBeforeStart() const noexcept {
+    return task_ctx_.IsCancellationRequested();
+  }
+
+ private:
+  friend class moirai::async::Runtime;
+
+  static constexpr std::uint32_t kRunning = 0;   // on a worker or runnable
+  static constexpr std::uint32_t kParked = 1;    // switched out, waiting
+  static constexpr std::uint32_t kNotified = 2;  // Unpark came before Park
+  static constexpr std::uintptr_t kJoinRunning = 0;
+  static constexpr std::uintptr_t kJoinDone = 1;  // else: a Waiter* joiner
+
+  enum class Action : std::uint8_t { kNone, kYield, kPark };
+
+  static void Entry(void* self) noexcept;
+  void OnCancelRequested() noexcept;
+  void Finish() noexcept;
+
+  Runtime* const runtime_;
+  const Stack stack_;  // the whole stack, control block included
+  core::TaskContext task_ctx_;
+  core::CancellationSource cancel_source_;
+  core::CancellationRegistration cancel_registration_;
+  SpinMutex waiter_mu_;
+  Waiter* cancellable_waiter_ ABSL_GUARDED_BY(waiter_mu_) = nullptr;
+  Action action_ = Action::kNone;  // written on the fiber, read by RunSlice
+  // wake_state_: kRunning/kParked/kNotified; see Park()/Unpark().
+  std::atomic<std::uint32_t> wake_state_{kRunning};
+  // join_state_: kJoinRunning, kJoinDone, or the joiner's Waiter*.
+  std::atomic<std::uintptr_t> join_state_{kJoinRunning};
+  std::atomic<int> refs_{2};
+};
+
+// ResultFiber<R>: the part of a fiber its JoinHandle<R> sees.
+template <typename R>
+class ResultFiber : public FiberBase {
+ public:
+  using Result = typename JoinResultOf<R>::type;
+
+  // ResultFiber::TakeResult()
+  //
+  // Moves the result out; valid once IsFinished(), once.
+  Result TakeResult() { return std::move(*result_); }
+
+ protected:
+  using FiberBase::FiberBase;
+  std::optional<Result> result_;
+};
+
+template <typename F, typename R>
+class FiberImpl final : public ResultFiber<R> {
+ public:
+  template <typename G>
+  FiberImpl(Runtime* runtime, const Stack& stack, G&& fn)
+      : ResultFiber<R>(runtime, stack), fn_(std::forward<G>(fn)) {}
+
+ private:
+  void Body() noexcept override {
+    auto& result = this->result_;
+    if (this->CancelledBeforeStart()) {
+      result.emplace(absl::CancelledError("fiber cancelled before it ran"));
+      return;
+    }
+    try {
+      if constexpr (std::is_void_v<R>) {
+        fn_();
+        result.emplace(absl::OkStatus());
+      } else {
+        result.emplace(fn_());
+      }
+    } catch (const std::exception& e) {
+      result.emplace(absl::InternalError(
+          absl::StrCat("fiber threw an exception: ", e.what())));
+    } catch (...) {
+      result.emplace(absl::InternalError("fiber threw a non-std exception"));
+    }
+  }
+
+  F fn_;
+};
+
+}  // namespace moirai::async::internal
+
+#endif  // MOIRAI_ASYNC_INTERNAL_FIBER_H_

@@ -1,0 +1,281 @@
+// Copyright 2026 The Moirai Authors.
+//
+// async/runtime.h
+// -----------------------------------------------------------------------------
+//
+// `moirai::async::Runtime` runs fibers -- straight-line code that waits
+// without blocking a thread -- on the work-stealing workers of a
+// `sched::Scheduler`:
+//
+//   auto rt = async::Runtime::Create().value();
+//   async::JoinHandle<int> h = rt->Spawn([] {
+//     async::SleepFor(absl::Milliseconds(5));  // parks the fiber, not a thread
+//     return 42;
+//   });
+//   absl::StatusOr<int> v = h.Join();           // 42
+//
+// How it works: each fiber has a pooled, guard-paged stack. A runnable fiber
+// is a `core::Task` on the scheduler (with the fiber's priority); the worker
+// that picks it up switches to the fiber's stack. When the fiber blocks
+// (channel, mutex, timer, I/O, join) it switches back and the worker runs
+// something else; whoever wakes it submits it again, so a fiber may resume on
+// another worker (stealing migrates it). `core::TaskContext::current()` inside
+// a fiber is the fiber's own context (id, priority, deadline, cancellation)
+// on every worker it visits.
+//
+// Blocking operations (everything in async/) honour the current fiber's
+// cancellation token (returning kCancelled) and its TaskContext deadline
+// (returning kDeadlineExceeded; see `Timeout()` in select.h). They also work
+// from plain threads, which then block.
+//
+// Thread-local caution: a fiber may resume on another thread after any
+// blocking call, so never keep a pointer to a `thread_local` across one.
+
+#ifndef MOIRAI_ASYNC_RUNTIME_H_
+#define MOIRAI_ASYNC_RUNTIME_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "moirai/async/internal/fiber.h"
+#include "moirai/async/internal/stack_pool.h"
+#include "moirai/async/internal/timer_queue.h"
+#include "moirai/core/cancellation.h"
+#include "moirai/core/priority.h"
+#include "moirai/core/task_id.h"
+#include "moirai/sched/scheduler.h"
+
+namespace moirai::async {
+
+// RuntimeOptions
+struct RuntimeOptions {
+  // Run fibers on this scheduler (not owned; must outlive the Runtime). When
+  // null, the Runtime creates and owns one with `num_workers` workers.
+  sched::Scheduler* scheduler = nullptr;
+  int num_workers = 0;  // 0 = hardware threads (owned scheduler only)
+  // Usable bytes per fiber stack (rounded up to pages; one guard page more).
+  // The control block (a few hundred bytes plus the fiber's callable) lives
+  // at the top of the stack.
+#if defined(MOIRAI_ASAN) || defined(MOIRAI_TSAN)
+  std::size_t stack_size = 512 * 1024;  // sanitizer frames are larger
+#else
+  std::size_t stack_size = 128 * 1024;
+#endif
+  // Free stacks kept for reuse.
+  std::size_t max_cached_stacks = 1024;
+};
+
+// SpawnOptions
+struct SpawnOptions {
+  core::Priority priority = core::Priority::kNormal;
+  // Absolute deadline inherited by every blocking call in the fiber.
+  absl::Time deadline = absl::InfiniteFuture();
+  // Cancelling this token cancels the fiber (as does JoinHandle::Cancel()).
+  core::CancellationToken cancellation;
+};
+
+// JoinHandle<R>
+//
+// Owns the right to join one fiber whose function returns R. Move-only.
+// Join() yields `absl::Status` for R = void (or absl::Status) and
+// `absl::StatusOr<R>` otherwise (absl::StatusOr<U> is not nested). Dropping
+// a handle without joining detaches the fiber, which keeps running. A handle
+// must not outlive its Runtime.
+template <typename R>
+class JoinHandle {
+ public:
+  using Result = typename internal::JoinResultOf<R>::type;
+
+  JoinHandle() = default;
+  JoinHandle(JoinHandle&& other) noexcept
+      : fiber_(std::exchange(other.fiber_, nullptr)),
+        error_(std::move(other.error_)) {}
+  JoinHandle& operator=(JoinHandle&& other) noexcept {
+    if (this != &other) {
+      Detach();
+      fiber_ = std::exchange(other.fiber_, nullptr);
+      error_ = std::move(other.error_);
+    }
+    return *this;
+  }
+  JoinHandle(const JoinHandle&) = delete;
+  JoinHandle& operator=(const JoinHandle&) = delete;
+  ~JoinHandle() { Detach(); }
+
+  // JoinHandle::valid()
+  //
+  // True while the handle refers to a fiber (or holds a spawn error).
+  bool valid() const noexcept { return fiber_ != nullptr || !error_.ok(); }
+
+  // JoinHandle::Join()
+  //
+  // Waits for the fiber to finish and returns its result. From a fiber it
+  // parks the fiber; from a plain thread it blocks the thread. The handle is
+  // empty afterwards. Joining an empty handle returns kFailedPrecondition; a
+  // failed spawn returns the spawn error; a fiber cancelled before it ran
+  // returns kCancelled; an exception escaping the fiber becomes kInternal.
+  // Joining is not itself cancellable.
+  Result Join() {
+    if (fiber_ == nullptr) {
+      if (!error_.ok()) return std::exchange(error_, absl::OkStatus());
+      return absl::FailedPreconditionError("JoinHandle is empty");
+    }
+    fiber_->WaitFinished();
+    Result r = fiber_->TakeResult();
+    std::exchange(fiber_, nullptr)->Release();
+    return r;
+  }
+
+  // JoinHandle::Detach()
+  //
+  // Lets the fiber run to completion on its own; the handle becomes empty.
+  void Detach() noexcept {
+    if (fiber_ != nullptr) std::exchange(fiber_, nullptr)->Release();
+    error_ = absl::OkStatus();
+  }
+
+  // JoinHandle::Cancel()
+  //
+  // Requests cancellation: the fiber's current or next blocking call returns
+  // kCancelled (it is up to the fiber to return). True for the call that
+  // cancelled; false if already cancelled or the handle is empty.
+  bool Cancel() noexcept {
+    return fiber_ != nullptr && fiber_->RequestCancellation();
+  }
+
+  // JoinHandle::IsFinished()
+  //
+  // True once the fiber's function returned (Join() then does not wait).
+  bool IsFinished() const noexcept {
+    return fiber_ == nullptr || fiber_->IsFinished();
+  }
+
+  // JoinHandle::id()
+  //
+  // The fiber's task id (invalid for an empty handle).
+  core::TaskId id() const noexcept {
+    return fiber_ == nullptr ? core::TaskId() : fiber_->task_context()->id();
+  }
+
+ private:
+  friend class Runtime;
+  explicit JoinHandle(internal::ResultFiber<R>* fiber) : fiber_(fiber) {}
+  explicit JoinHandle(absl::Status error) : error_(std::move(error)) {}
+
+  internal::ResultFiber<R>* fiber_ = nullptr;
+  absl::Status error_;  // spawn failure
+};
+
+class Runtime {
+ public:
+  // Runtime::Create()
+  //
+  // Starts a runtime: the scheduler (unless given) and the timer thread.
+  // kInvalidArgument for a stack size under 16 KiB or a negative worker
+  // count.
+  static absl::StatusOr<std::unique_ptr<Runtime>> Create(
+      RuntimeOptions options = {});
+
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Runtime::~Runtime()
+  //
+  // Waits for every fiber (detached ones too) to finish, then stops the
+  // timer thread and the owned scheduler. Must not run on one
+  // of this runtime's fibers or on a worker of its scheduler. Crashes loudly
+  // if a JoinHandle is still alive.
+  ~Runtime();
+
+  // Runtime::Spawn()
+  //
+  // Starts `f()` on a new fiber. Never blocks. If no stack can be mapped the
+  // handle carries the error (kResourceExhausted with the errno).
+  template <typename F>
+  auto Spawn(F&& f, SpawnOptions options = {})
+      -> JoinHandle<std::invoke_result_t<std::decay_t<F>&>> {
+    using R = std::invoke_result_t<std::decay_t<F>&>;
+    using Impl = internal::FiberImpl<std::decay_t<F>, R>;
+    absl::StatusOr<internal::Stack> stack = stacks_.Allocate();
+    if (!stack.ok()) return JoinHandle<R>(stack.status());
+    // The control block goes at the top of the stack, aligned down.
+    auto top = reinterpret_cast<std::uintptr_t>(stack->top());
+    auto at = (top - sizeof(Impl)) & ~(std::uintptr_t{alignof(Impl)} - 1) &
+              ~std::uintptr_t{63};
+    auto* fiber = new (reinterpret_cast<void*>(at))
+        Impl(this, *stack, std::forward<F>(f));
+    OnSpawn();
+    fiber->Start(fiber, options.priority, options.deadline,
+                 options.cancellation);
+    return JoinHandle<R>(static_cast<internal::ResultFiber<R>*>(fiber));
+  }
+
+  // Runtime::Current()
+  //
+  // The runtime of the fiber running on this thread, or nullptr.
+  static Runtime* Current() noexcept;
+
+  sched::Scheduler* scheduler() const noexcept { return scheduler_; }
+  const RuntimeOptions& options() const noexcept { return options_; }
+
+  // Runtime::live_fibers()
+  //
+  // Fibers spawned and not finished.
+  std::uint32_t live_fibers() const noexcept {
+    return live_fibers_.load(std::memory_order_acquire);
+  }
+
+  // Internal: used by the rest of the package.
+  internal::TimerQueue& timers() noexcept { return *timers_; }
+
+ private:
+  friend class internal::FiberBase;
+  explicit Runtime(RuntimeOptions options);
+
+  void OnSpawn() noexcept;
+  void OnFiberFinished() noexcept;
+  void OnControlBlockFreed(const internal::Stack& stack) noexcept;
+
+  RuntimeOptions options_;
+  std::unique_ptr<sched::Scheduler> owned_scheduler_;
+  sched::Scheduler* scheduler_ = nullptr;
+  internal::StackPool stacks_;
+  std::unique_ptr<internal::TimerQueue> timers_;
+  // Futex word: fibers spawned and not finished.
+  std::atomic<std::uint32_t> live_fibers_{0};
+  // Control blocks not yet freed (fibers plus JoinHandles keeping them).
+  std::atomic<std::uint32_t> live_blocks_{0};
+};
+
+// Yield()
+//
+// On a fiber: lets other runnable work run, then continues (possibly on
+// another worker). On a plain thread: std::this_thread::yield().
+void Yield() noexcept;
+
+// SleepUntil() / SleepFor()
+//
+// On a fiber: parks it until `deadline` (a runtime timer; no thread blocks).
+// On a plain thread: sleeps the thread. Returns kCancelled if the current
+// task is cancelled first; OK otherwise (the TaskContext deadline does not
+// cut a sleep short).
+absl::Status SleepUntil(absl::Time deadline);
+absl::Status SleepFor(absl::Duration duration);
+
+// InFiber()
+//
+// True on a fiber.
+bool InFiber() noexcept;
+
+}  // namespace moirai::async
+
+#endif  // MOIRAI_ASYNC_RUNTIME_H_
