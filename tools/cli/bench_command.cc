@@ -457,4 +457,32 @@ int RunBench(const BenchOptions& opts) {
   return status;
 }
 
+int RerenderReport(const std::string& json_path) {
+  // Relative paths are relative to where the user ran `./moirai`.
+  fs::path path(json_path);
+  if (const char* wd = getenv("BUILD_WORKING_DIRECTORY");
+      path.is_relative() && wd && *wd) {
+    path = fs::path(wd) / path;
+  }
+  absl::StatusOr<std::string> text = ReadFile(path.string());
+  absl::StatusOr<Report> report =
+      text.ok() ? ReportFromJson(*text) : absl::StatusOr<Report>(text.status());
+  if (!report.ok()) {
+    std::cerr << "moirai report: " << path.string() << ": " << report.status()
+              << "\n";
+    return 1;
+  }
+  // Pairs and goals are derived data: recompute them with this version's
+  // rules and goals table.
+  ComputeComparisons(*report);
+  std::cout << RenderTable(*report, isatty(1));
+  const std::string html = path.replace_extension(".html").string();
+  if (absl::Status s = WriteFile(html, RenderHtml(*report)); !s.ok()) {
+    std::cerr << "moirai report: " << s << "\n";
+    return 1;
+  }
+  std::cout << "wrote " << html << "\n";
+  return 0;
+}
+
 }  // namespace moirai::cli

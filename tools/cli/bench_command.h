@@ -15,6 +15,8 @@
 #ifndef MOIRAI_TOOLS_CLI_BENCH_COMMAND_H_
 #define MOIRAI_TOOLS_CLI_BENCH_COMMAND_H_
 
+#include <string>
+
 #include "moirai/tools/cli/bench_options.h"
 
 namespace moirai::cli {
@@ -25,6 +27,14 @@ namespace moirai::cli {
 // and every benchmark reported a time, 1 when something failed (reported,
 // the rest still ran), 2 for a bad setup (no workspace, no such package).
 int RunBench(const BenchOptions& options);
+
+// RerenderReport()
+//
+// `moirai report FILE.json`: reads a saved report, pairs its raw results and
+// checks the goals again (with this version's rules), prints the table and
+// writes the HTML page beside it (FILE with .html). Returns 0, or 1 with a
+// message on stderr when the file cannot be read or is not a report.
+int RerenderReport(const std::string& json_path);
 
 }  // namespace moirai::cli
 

@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
 namespace moirai::cli {
 namespace {
 
@@ -31,6 +34,15 @@ Goal Speedup(std::string case_name, std::string base_case, double target,
 }
 
 }  // namespace
+
+bool MatchesGoalCase(absl::string_view case_name, absl::string_view variant,
+                     absl::string_view goal_case) {
+  if (case_name != goal_case) return false;
+  if (variant.empty()) return true;
+  // `->Threads(N)` on a case already named `<...>_<N>t` repeats the count.
+  return absl::StartsWith(variant, "threads:") &&
+         absl::EndsWith(case_name, absl::StrCat("_", variant.substr(8), "t"));
+}
 
 absl::string_view GoalKindName(GoalKind kind) {
   switch (kind) {
@@ -155,7 +167,7 @@ std::vector<GoalResult> EvaluateGoals(absl::Span<const Goal> goals,
       case GoalKind::kRatio: {
         base.against = goal.peers.front();
         for (Comparison& c : comparisons) {
-          if (c.case_name != goal.case_name || !c.variant.empty() ||
+          if (!MatchesGoalCase(c.case_name, c.variant, goal.case_name) ||
               std::find(goal.peers.begin(), goal.peers.end(), c.peer) ==
                   goal.peers.end()) {
             continue;
@@ -177,7 +189,7 @@ std::vector<GoalResult> EvaluateGoals(absl::Span<const Goal> goals,
         base.against = "ns/item";
         for (const PackageResults& pkg : results) {
           for (const CaseResult& cr : *pkg.results) {
-            if (cr.case_name != goal.case_name || !cr.variant.empty() ||
+            if (!MatchesGoalCase(cr.case_name, cr.variant, goal.case_name) ||
                 !IsMoiraiImpl(cr.impl) || !cr.median_ns) {
               continue;
             }
@@ -202,13 +214,13 @@ std::vector<GoalResult> EvaluateGoals(absl::Span<const Goal> goals,
         base.against = goal.base_case;
         for (const PackageResults& pkg : results) {
           for (const CaseResult& cr : *pkg.results) {
-            if (cr.case_name != goal.case_name || !cr.variant.empty() ||
+            if (!MatchesGoalCase(cr.case_name, cr.variant, goal.case_name) ||
                 !IsMoiraiImpl(cr.impl) || !cr.median_ns) {
               continue;
             }
             for (const CaseResult& b : *pkg.results) {
-              if (b.case_name != goal.base_case || b.impl != cr.impl ||
-                  !b.variant.empty() || !b.median_ns || !(*cr.median_ns > 0)) {
+              if (!MatchesGoalCase(b.case_name, b.variant, goal.base_case) ||
+                  b.impl != cr.impl || !b.median_ns || !(*cr.median_ns > 0)) {
                 continue;
               }
               GoalResult r = base;

@@ -84,10 +84,18 @@ struct PackageResults {
   const std::vector<CaseResult>* results;
 };
 
+// MatchesGoalCase()
+//
+// True when a result of `case_name` with `variant` measures `goal_case`: the
+// names are equal and the variant is empty, or only repeats the thread count
+// the case name already carries (`map_read90_2t` with `threads:2`).
+bool MatchesGoalCase(absl::string_view case_name, absl::string_view variant,
+                     absl::string_view goal_case);
+
 // EvaluateGoals()
 //
-// Checks each goal against the results (only results without a variant: a
-// goal names a case exactly). Marks each ratio goal on the matching
+// Checks each goal against the results whose case matches it
+// (MatchesGoalCase()). Marks each ratio goal on the matching
 // comparisons (`goal_ratio`, `goal_met`). Every goal yields at least one
 // GoalResult; kNotMeasured when no result matched.
 std::vector<GoalResult> EvaluateGoals(absl::Span<const Goal> goals,

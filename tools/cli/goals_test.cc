@@ -92,6 +92,17 @@ TEST(EvaluateGoalsTest, RatioGoalsMarkComparisons) {
   EXPECT_FALSE(comps[2].goal_ratio.has_value());
 }
 
+TEST(MatchesGoalCaseTest, ThreadCountInNameAndVariant) {
+  EXPECT_TRUE(MatchesGoalCase("map_read90_2t", "", "map_read90_2t"));
+  EXPECT_TRUE(MatchesGoalCase("map_read90_2t", "threads:2", "map_read90_2t"));
+  EXPECT_FALSE(MatchesGoalCase("map_read90_2t", "threads:4", "map_read90_2t"));
+  EXPECT_FALSE(
+      MatchesGoalCase("map_read90_2t", "threads:2/64", "map_read90_2t"));
+  EXPECT_FALSE(
+      MatchesGoalCase("mutex_uncontended", "threads:1", "mutex_uncontended"));
+  EXPECT_FALSE(MatchesGoalCase("map_read90_2t", "", "map_find_10k"));
+}
+
 TEST(EvaluateGoalsTest, PeerAliases) {
   const std::vector<Goal> goals = {
       {GoalKind::kRatio, "fib30_1t", {"tbb", "onetbb"}, 0.5, "", "tbb"}};

@@ -29,8 +29,10 @@ std::string InfoText();
 
 // TopologyText()
 //
-// The machine's NUMA topology for `moirai info`. Defined in topology_hook.cc,
-// the one place that depends on the numa package.
+// The machine's NUMA topology for `moirai info`
+// (`moirai::numa::Topology::Detect().ToString()`, or why it could not be
+// read). Defined in topology_hook.cc, the one place that depends on the numa
+// package.
 std::string TopologyText();
 
 }  // namespace moirai::cli

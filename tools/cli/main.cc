@@ -27,6 +27,8 @@ constexpr char kUsage[] =
     "                    bench-report.{json,html} (moirai bench --help)\n"
     "  test [options]    run the test suite in every build configuration\n"
     "                    (handled by the ./moirai script: tools/run_tests.sh)\n"
+    "  report FILE.json  print the table of a saved bench-report.json and\n"
+    "                    write the HTML page next to it (FILE.html)\n"
     "  info              version, compiler, CPUs and NUMA topology\n"
     "  help              this text\n";
 
@@ -66,6 +68,13 @@ int main(int argc, char** argv) {
       return 0;
     }
     return moirai::cli::RunBench(*opts);
+  }
+  if (command == "report") {
+    if (rest.size() != 1 || rest[0].empty() || rest[0][0] == '-') {
+      std::cerr << "usage: moirai report <bench-report.json>\n";
+      return 2;
+    }
+    return moirai::cli::RerenderReport(rest[0]);
   }
   if (command == "test") {
     std::cerr

@@ -103,8 +103,23 @@ std::string TickLabel(double t) {
 
 // One package's chart: a row per comparison, bar from 1.0 to the ratio.
 std::string Chart(const std::vector<const Comparison*>& rows) {
-  constexpr double kWidth = 1040, kLabelRight = 300, kPlotLeft = 312,
-                   kPlotRight = 850, kRowH = 28, kTop = 46, kBottom = 14;
+  // Row labels first: the label column is as wide as the longest one needs
+  // (about 8 px per character at 13 px; the peer part is included).
+  std::vector<std::string> labels;
+  size_t longest = 0;
+  for (const Comparison* c : rows) {
+    std::string label = c->case_name;
+    if (!c->variant.empty()) absl::StrAppend(&label, " [", c->variant, "]");
+    if (c->moirai_impl != "moirai") {
+      absl::StrAppend(&label, " (", c->moirai_impl, ")");
+    }
+    longest = std::max(longest, label.size() + 4 + c->peer.size());
+    labels.push_back(std::move(label));
+  }
+  constexpr double kWidth = 1100, kPlotRight = 860, kRowH = 28, kTop = 46,
+                   kBottom = 14;
+  const double kLabelRight = std::clamp(8.0 * longest + 8, 160.0, 460.0);
+  const double kPlotLeft = kLabelRight + 16;
   double lo = 0.5, hi = 2.0;
   for (const Comparison* c : rows) {
     const double s = 1 + c->spread.value_or(0);
@@ -156,11 +171,7 @@ std::string Chart(const std::vector<const Comparison*>& rows) {
   for (size_t i = 0; i < rows.size(); ++i) {
     const Comparison& c = *rows[i];
     const double mid = kTop + i * kRowH + kRowH / 2;
-    std::string label = c.case_name;
-    if (!c.variant.empty()) absl::StrAppend(&label, " [", c.variant, "]");
-    if (c.moirai_impl != "moirai") {
-      absl::StrAppend(&label, " (", c.moirai_impl, ")");
-    }
+    const std::string& label = labels[i];
     absl::StrAppendFormat(
         &svg,
         "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
@@ -211,7 +222,7 @@ std::string Chart(const std::vector<const Comparison*>& rows) {
           "<text x=\"%.0f\" y=\"%.1f\" dominant-baseline=\"middle\" "
           "font-size=\"12\" fill=\"%s\">%s goal ≤%s</text>\n",
           g, mid - 8, g, mid - 8, g, mid + 11, Ratio(*c.goal_ratio),
-          kPlotRight + 96, mid, met ? kFaster : kSlower, met ? "✓" : "✗",
+          kPlotRight + 112, mid, met ? kFaster : kSlower, met ? "✓" : "✗",
           Ratio(*c.goal_ratio));
     }
   }
@@ -221,6 +232,11 @@ std::string Chart(const std::vector<const Comparison*>& rows) {
                         "stroke=\"#111827\" stroke-width=\"1.5\"/>\n",
                         one, kTop - 6, one, height - kBottom + 4);
   svg += "</svg>\n";
+  svg +=
+      "<p class=\"legend\">Bar: Moirai/peer ratio of median times, log "
+      "scale. Whisker: ± the combined coefficient of variation. Pale bar: "
+      "the ratio is within that spread of 1×. ▼ dashed: the goal from "
+      "PERFORMANCE.md (✓ met, ✗ not met in this run).</p>\n";
   return svg;
 }
 
@@ -252,6 +268,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .failed { background: #fff4f2; border-left: 4px solid #d1493f; }
 pre { background: #f5f6f8; padding: 8px; overflow-x: auto; font-size: 12px; }
 details summary { cursor: pointer; color: #374151; margin-top: 8px; }
+.legend { color: #6b7280; font-size: 12px; margin: 6px 0 0; }
 .warn { background: #fff8e6; border-left: 4px solid #e0a100; }
 .faster { color: #2f9e5b; font-weight: 600; } .slower { color: #d1493f; font-weight: 600; }
 )css";
@@ -332,6 +349,8 @@ std::string RenderHtml(const Report& report) {
 
   // One section per package with comparisons.
   for (const PackageRun& run : report.packages) {
+    // A failed binary without results is fully described by its box above.
+    if (!run.ok && run.output.results.empty()) continue;
     std::vector<const Comparison*> rows;
     for (const Comparison& c : report.comparisons) {
       if (c.package == run.package) rows.push_back(&c);

@@ -67,7 +67,8 @@ Report SampleReport() {
   sched.package = "sched";
   sched.target = "//sched:sched_benchmark";
   sched.ok = false;
-  sched.error = "the benchmark binary killed by signal 11 (Segmentation fault)";
+  sched.error =
+      "the benchmark binary was killed by signal 11 (Segmentation fault)";
   sched.log_tail = "Running sched_benchmark\n<crash & burn>";
   sched.seconds = 0.5;
   report.packages.push_back(sched);

@@ -26,8 +26,8 @@ namespace moirai::cli {
 
 std::string CommandResult::Describe() const {
   if (signaled) {
-    return absl::StrCat("killed by signal ", signal, " (", strsignal(signal),
-                        ")");
+    return absl::StrCat("was killed by signal ", signal, " (",
+                        strsignal(signal), ")");
   }
   return absl::StrCat("exited with status ", exit_code);
 }

@@ -30,7 +30,7 @@ struct CommandResult {
   bool ok() const { return !signaled && exit_code == 0; }
   // Describe()
   //
-  // "exited with status 3", "killed by signal 11 (Segmentation fault)".
+  // "exited with status 3", "was killed by signal 11 (Segmentation fault)".
   std::string Describe() const;
 };
 

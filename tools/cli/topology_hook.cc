@@ -3,19 +3,28 @@
 // tools/cli/topology_hook.cc
 // -----------------------------------------------------------------------------
 //
-// TopologyText(): the NUMA section of `moirai info`. This is the only file of
-// the CLI that will depend on the numa package; until `//numa:topology` is
-// available it says so instead of guessing at the topology.
+// TopologyText(): the NUMA section of `moirai info`, the only file of the CLI
+// that depends on the numa package (`//numa:topology`).
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "moirai/numa/topology.h"
 #include "moirai/tools/cli/info.h"
 
 namespace moirai::cli {
 
 std::string TopologyText() {
-  return "topology: not available yet (//numa:topology has not landed; once "
-         "it has, this prints moirai::numa::Topology::Detect().ToString())\n";
+  absl::StatusOr<numa::Topology> topology = numa::Topology::Detect();
+  if (!topology.ok()) {
+    // Say why detection failed rather than print a made-up topology.
+    return absl::StrCat("topology: cannot read it from /sys: ",
+                        topology.status().ToString(), "\n");
+  }
+  std::string text = absl::StrCat("topology (from ", topology->source(), "):\n",
+                                  topology->ToString());
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  return text;
 }
 
 }  // namespace moirai::cli
