@@ -21,8 +21,7 @@ std::string TopologyText() {
     return absl::StrCat("topology: cannot read it from /sys: ",
                         topology.status().ToString(), "\n");
   }
-  std::string text = absl::StrCat("topology (from ", topology->source(), "):\n",
-                                  topology->ToString());
+  std::string text = topology->ToString();  // it names its source itself
   if (!text.empty() && text.back() != '\n') text += '\n';
   return text;
 }
