@@ -10,8 +10,10 @@
 // joined inside the iteration (the same cost for every implementation), and
 // a thread that finds the queue full/empty yields (Backoff()).
 //
-//   queue_mpmc_1p1c/{moirai,moirai_ms,moodycamel,boost,tbb,std}
+//   queue_mpmc_1p1c/{moirai,moodycamel,boost,tbb,std}    (Queue)
 //   queue_mpmc_2p2c/{...}
+//   queue_ms_1p1c/{moirai_ms,boost}     (MsQueue, the reference design)
+//   queue_ms_2p2c/{moirai_ms,boost}
 //   queue_bounded_1p1c/{moirai,boost}   capacity 1024 (boost: fixed_sized)
 //   queue_bounded_2p2c/{moirai,boost}
 //   queue_spsc_1p1c/{moirai,boost}      capacity 1024
@@ -198,18 +200,23 @@ void BM_Transfer(benchmark::State& state) {
       ->Unit(benchmark::kMillisecond)
 
 MOIRAI_QUEUE_BENCH(MoiraiQueue, 1, 1, "queue_mpmc_1p1c/moirai");
-MOIRAI_QUEUE_BENCH(MoiraiMsQueue, 1, 1, "queue_mpmc_1p1c/moirai_ms");
 MOIRAI_QUEUE_BENCH(MoodycamelQueue, 1, 1, "queue_mpmc_1p1c/moodycamel");
 MOIRAI_QUEUE_BENCH(BoostQueue, 1, 1, "queue_mpmc_1p1c/boost");
 MOIRAI_QUEUE_BENCH(TbbQueue, 1, 1, "queue_mpmc_1p1c/tbb");
 MOIRAI_QUEUE_BENCH(StdQueue, 1, 1, "queue_mpmc_1p1c/std");
 
 MOIRAI_QUEUE_BENCH(MoiraiQueue, 2, 2, "queue_mpmc_2p2c/moirai");
-MOIRAI_QUEUE_BENCH(MoiraiMsQueue, 2, 2, "queue_mpmc_2p2c/moirai_ms");
 MOIRAI_QUEUE_BENCH(MoodycamelQueue, 2, 2, "queue_mpmc_2p2c/moodycamel");
 MOIRAI_QUEUE_BENCH(BoostQueue, 2, 2, "queue_mpmc_2p2c/boost");
 MOIRAI_QUEUE_BENCH(TbbQueue, 2, 2, "queue_mpmc_2p2c/tbb");
 MOIRAI_QUEUE_BENCH(StdQueue, 2, 2, "queue_mpmc_2p2c/std");
+
+// The Michael-Scott reference queue against boost's (also Michael-Scott,
+// with a node free list). Kept out of queue_mpmc_* whose goals are for Queue.
+MOIRAI_QUEUE_BENCH(MoiraiMsQueue, 1, 1, "queue_ms_1p1c/moirai_ms");
+MOIRAI_QUEUE_BENCH(BoostQueue, 1, 1, "queue_ms_1p1c/boost");
+MOIRAI_QUEUE_BENCH(MoiraiMsQueue, 2, 2, "queue_ms_2p2c/moirai_ms");
+MOIRAI_QUEUE_BENCH(BoostQueue, 2, 2, "queue_ms_2p2c/boost");
 
 MOIRAI_QUEUE_BENCH(MoiraiBoundedQueue, 1, 1, "queue_bounded_1p1c/moirai");
 MOIRAI_QUEUE_BENCH(BoostBoundedQueue, 1, 1, "queue_bounded_1p1c/boost");
