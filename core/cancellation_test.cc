@@ -15,7 +15,9 @@
 namespace moirai::core {
 namespace {
 
-#if defined(MOIRAI_TSAN) || defined(MOIRAI_ASAN)
+#if defined(MOIRAI_CORE_STRESS)
+constexpr int kRaceIterations = 100000;  // the `stress`-tagged variant
+#elif defined(MOIRAI_TSAN) || defined(MOIRAI_ASAN)
 constexpr int kRaceIterations = 300;
 #else
 constexpr int kRaceIterations = 3000;

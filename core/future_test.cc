@@ -15,11 +15,14 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "moirai/core/arch.h"
+#include "moirai/core/task.h"
 
 namespace moirai::core {
 namespace {
 
-#if defined(MOIRAI_TSAN) || defined(MOIRAI_ASAN)
+#if defined(MOIRAI_CORE_STRESS)
+constexpr int kRaceIterations = 100000;  // the `stress`-tagged variant
+#elif defined(MOIRAI_TSAN) || defined(MOIRAI_ASAN)
 constexpr int kRaceIterations = 300;
 #else
 constexpr int kRaceIterations = 3000;
@@ -306,6 +309,20 @@ TEST(FutureThenTest, BrokenPromiseReachesTheContinuation) {
         [](absl::StatusOr<int> r) -> absl::StatusOr<int> { return r; });
   }
   EXPECT_EQ(std::move(g).Get().status().code(), absl::StatusCode::kCancelled);
+}
+
+// What a scheduler's Spawn stores in a Task: the promise plus a small
+// callable. It must stay inline so that fork-join never allocates for it.
+TEST(FutureTest, PromiseWithSmallCallableFitsInATask) {
+  auto [p, f] = MakePromiseFuture<int>();
+  int a = 20, b = 22;
+  auto body = [pa = &a, pb = &b] { return *pa + *pb; };
+  auto wrapper = [pr = std::move(p), fn = body]() mutable { pr.SetFrom(fn); };
+  static_assert(Task::kStoresInline<decltype(wrapper)>);
+  Task t(std::move(wrapper));
+  EXPECT_TRUE(t.is_inline());
+  t();
+  EXPECT_EQ(*std::move(f).Get(), 42);
 }
 
 // Memory ordering: writes before SetValue are visible after Wait().
