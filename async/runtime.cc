@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "moirai/async/internal/io_service.h"
 #include "moirai/async/internal/wait.h"
 #include "moirai/async/internal/waiter.h"
 #include "moirai/sync/internal/futex.h"
@@ -37,6 +38,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(
     rt->scheduler_ = options.scheduler;
   }
   rt->timers_ = std::make_unique<internal::TimerQueue>();
+  rt->io_ = std::make_unique<internal::IoService>();
   return rt;
 }
 
@@ -56,6 +58,7 @@ Runtime::~Runtime() {
        (n = live_fibers_.load(std::memory_order_acquire)) != 0;) {
     sync::internal::FutexWait(&live_fibers_, n);
   }
+  io_.reset();
   timers_.reset();
   owned_scheduler_.reset();  // drains and joins the workers
   if (live_blocks_.load(std::memory_order_acquire) != 0) {

@@ -56,6 +56,10 @@
 
 namespace moirai::async {
 
+namespace internal {
+class IoService;
+}  // namespace internal
+
 // RuntimeOptions
 struct RuntimeOptions {
   // Run fibers on this scheduler (not owned; must outlive the Runtime). When
@@ -179,7 +183,8 @@ class Runtime {
  public:
   // Runtime::Create()
   //
-  // Starts a runtime: the scheduler (unless given) and the timer thread.
+  // Starts a runtime: the scheduler (unless given), the timer thread, the
+  // Asio reactor thread and the blocking pool (see io.h).
   // kInvalidArgument for a stack size under 16 KiB or a negative worker
   // count.
   static absl::StatusOr<std::unique_ptr<Runtime>> Create(
@@ -191,9 +196,9 @@ class Runtime {
   // Runtime::~Runtime()
   //
   // Waits for every fiber (detached ones too) to finish, then stops the
-  // timer thread and the owned scheduler. Must not run on one
-  // of this runtime's fibers or on a worker of its scheduler. Crashes loudly
-  // if a JoinHandle is still alive.
+  // reactor, blocking pool, timer thread and the owned scheduler. Must not run
+  // on one of this runtime's fibers or on a worker of its scheduler. Crashes
+  // loudly if a JoinHandle is still alive.
   ~Runtime();
 
   // Runtime::Spawn()
@@ -236,6 +241,7 @@ class Runtime {
 
   // Internal: used by the rest of the package.
   internal::TimerQueue& timers() noexcept { return *timers_; }
+  internal::IoService& io() noexcept { return *io_; }
 
  private:
   friend class internal::FiberBase;
@@ -250,6 +256,7 @@ class Runtime {
   sched::Scheduler* scheduler_ = nullptr;
   internal::StackPool stacks_;
   std::unique_ptr<internal::TimerQueue> timers_;
+  std::unique_ptr<internal::IoService> io_;  // reactor + blocking pool
   // Futex word: fibers spawned and not finished.
   std::atomic<std::uint32_t> live_fibers_{0};
   // Control blocks not yet freed (fibers plus JoinHandles keeping them).
