@@ -67,6 +67,7 @@
 #include "moirai/core/cancellation.h"
 #include "moirai/core/internal/check.h"
 #include "moirai/core/task_context.h"
+#include "moirai/sched/internal/affinity.h"
 #include "moirai/sched/task_group.h"
 #include "moirai/sync/internal/futex.h"
 
@@ -251,20 +252,13 @@ void Scheduler::EnqueueExternalForGroup(TaskNode* n) {
 void Scheduler::WorkerMain(Worker* w) {
   internal::tls_current_worker = w;
   if (options_.pin_workers) {
-    cpu_set_t allowed;
-    CPU_ZERO(&allowed);
-    if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0) {
-      std::vector<int> cpus;
-      for (int c = 0; c < CPU_SETSIZE; ++c) {
-        if (CPU_ISSET(c, &allowed)) cpus.push_back(c);
-      }
-      if (!cpus.empty()) {
-        cpu_set_t one;
-        CPU_ZERO(&one);
-        CPU_SET(cpus[static_cast<std::size_t>(w->index) % cpus.size()], &one);
-        // Best effort: a failure leaves the thread unpinned.
-        (void)pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
-      }
+    const int cpu = internal::WorkerCpu(internal::AllowedCpus(), w->index);
+    if (cpu >= 0) {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(cpu, &one);
+      // Best effort: a failure leaves the thread unpinned.
+      (void)pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
     }
   }
   const int spin_rounds = options_.idle_policy == IdlePolicy::kSpinThenPark
@@ -393,6 +387,8 @@ void Scheduler::Execute(Worker* w, TaskNode* n) {
     // kCancelled.
     n->task.Reset();
     cancelled_.fetch_add(1, std::memory_order_relaxed);
+    // The group's Wait reports kCancelled (ordered by TaskDone's release).
+    if (g != nullptr) g->cancelled_.store(true, std::memory_order_relaxed);
   } else {
     core::TaskContext ctx(
         n->task.id(), n->task.priority(), absl::InfiniteFuture(),
@@ -600,7 +596,10 @@ ShutdownReport Scheduler::Shutdown(ShutdownMode mode) {
         cancelled_.fetch_add(1, std::memory_order_relaxed);
         TaskGroup* g = n->group;
         delete n;
-        if (g != nullptr) g->TaskDone();
+        if (g != nullptr) {
+          g->cancelled_.store(true, std::memory_order_relaxed);
+          g->TaskDone();
+        }
       }
     }
     while (w->free_nodes != nullptr) {
@@ -616,7 +615,10 @@ ShutdownReport Scheduler::Shutdown(ShutdownMode mode) {
       cancelled_.fetch_add(1, std::memory_order_relaxed);
       TaskGroup* g = n->group;
       delete n;
-      if (g != nullptr) g->TaskDone();
+      if (g != nullptr) {
+        g->cancelled_.store(true, std::memory_order_relaxed);
+        g->TaskDone();
+      }
     }
   }
   shut_down_ = true;

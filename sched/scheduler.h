@@ -116,8 +116,8 @@ struct SchedulerOptions {
   std::shared_ptr<const StealStrategy> steal_strategy = nullptr;
   // For kLocalityAware: where each worker runs (size must be num_workers).
   // Empty: every worker is treated as sharing one cache and node, which
-  // degenerates to random stealing. With `pin_workers`, build it from
-  // `numa::Topology` with `WorkerPlacesForPinnedWorkers` (locality.h).
+  // degenerates to random stealing. `LocalityAwareOptions` (locality.h)
+  // fills it (and pins the workers) from `numa::Topology`.
   std::vector<WorkerPlace> worker_places = {};
   // Remote-node distances for kLocalityAware (optional; see steal_strategy.h).
   std::vector<std::vector<int>> node_distance = {};

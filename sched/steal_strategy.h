@@ -16,8 +16,9 @@
 //   * locality-aware (`MakeLocalityAwareStrategy`): victims sharing the
 //     thief's last-level cache first, then the rest of its NUMA node, then
 //     remote nodes nearest first; random order within each tier. The places
-//     come from `numa::Topology` (see `WorkerPlacesFromTopology` in
-//     `moirai/sched/locality.h`) or from the caller.
+//     come from `numa::Topology` (`WorkerPlacesFromTopology` /
+//     `LocalityAwareOptions` in `moirai/sched/locality.h`) or from the
+//     caller.
 //
 // Users can implement their own `StealStrategy` and pass it in
 // `SchedulerOptions::steal_strategy`.

@@ -21,10 +21,13 @@ absl::Status TaskGroup::Wait() {
       sched_->BlockWhilePending(this);
     }
   }
-  // The count is 0: clear the waiter bit, keeping any count a concurrent Run
-  // from another thread may have added meanwhile. Relaxed: only the bit
-  // changes, and its readers synchronise through the count.
-  pending_.fetch_and(kCountMask, std::memory_order_relaxed);
+  // The count is 0: clear the waiter bit if a wait set it, keeping any count
+  // a concurrent Run from another thread may have added meanwhile (the
+  // common, never-parked case pays no read-modify-write). Relaxed: only the
+  // bit changes, and its readers synchronise through the count.
+  if ((pending_.load(std::memory_order_relaxed) & kWaiterBit) != 0) {
+    pending_.fetch_and(kCountMask, std::memory_order_relaxed);
+  }
   // Acquire: pairs with the release exchange in CaptureException; the
   // exception_ write is also ordered by pending_ reaching 0.
   if (failed_.load(std::memory_order_acquire)) {

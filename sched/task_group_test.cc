@@ -1,0 +1,224 @@
+// Copyright 2026 The Moirai Authors.
+//
+// sched/task_group_test.cc
+// -----------------------------------------------------------------------------
+//
+// Fork-join correctness: fib computed by nested TaskGroups equals the serial
+// value under every strategy and 1..16 workers; a tree of nested groups runs
+// every leaf exactly once; cancellation skips queued tasks; exceptions reach
+// Wait().
+
+#include "moirai/sched/task_group.h"
+
+#include <atomic>
+#include <latch>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+#include "moirai/core/arch.h"
+#include "moirai/core/task_context.h"
+#include "moirai/sched/scheduler.h"
+
+namespace moirai::sched {
+namespace {
+
+#if defined(MOIRAI_TSAN) || defined(MOIRAI_ASAN)
+constexpr int kFibN = 16;
+#else
+constexpr int kFibN = 22;
+#endif
+
+std::unique_ptr<Scheduler> MakeScheduler(SchedulerOptions o) {
+  absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Create(o);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return std::move(*s);
+}
+
+long SerialFib(int n) {
+  return n < 2 ? n : SerialFib(n - 1) + SerialFib(n - 2);
+}
+
+long Fib(int n) {
+  if (n < 2) return n;
+  long a = 0, b = 0;
+  TaskGroup g;
+  g.Run([&] { a = Fib(n - 1); });
+  b = Fib(n - 2);
+  EXPECT_TRUE(g.Wait().ok());
+  return a + b;
+}
+
+struct Config {
+  StealPolicy policy;
+  int workers;
+};
+
+class FibTest : public ::testing::TestWithParam<Config> {};
+
+TEST_P(FibTest, NestedForkJoinComputesFib) {
+  SchedulerOptions o;
+  o.num_workers = GetParam().workers;
+  o.steal_policy = GetParam().policy;
+  auto s = MakeScheduler(o);
+  core::Future<long> f = s->Spawn([] { return Fib(kFibN); });
+  absl::StatusOr<long> r = std::move(f).Get();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, SerialFib(kFibN));
+}
+
+std::vector<Config> AllConfigs() {
+  std::vector<Config> out;
+  for (StealPolicy p : {StealPolicy::kRandomVictim, StealPolicy::kStealHalf,
+                        StealPolicy::kLocalityAware}) {
+    for (int w : {1, 2, 4, 8, 16}) out.push_back(Config{p, w});
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    StrategiesAndWorkers, FibTest, ::testing::ValuesIn(AllConfigs()),
+    [](const ::testing::TestParamInfo<Config>& param_info) {
+      const char* name =
+          param_info.param.policy == StealPolicy::kRandomVictim ? "random"
+          : param_info.param.policy == StealPolicy::kStealHalf  ? "half"
+                                                                : "locality";
+      return std::string(name) + "_" +
+             std::to_string(param_info.param.workers) + "w";
+    });
+
+// A 4-ary tree of nested groups, depth 5: every leaf bumps its own slot.
+void Tree(int depth, int index, std::vector<std::atomic<int>>* leaves) {
+  if (depth == 0) {
+    (*leaves)[index].fetch_add(1);
+    return;
+  }
+  TaskGroup g;
+  for (int k = 0; k < 4; ++k) {
+    g.Run([=] { Tree(depth - 1, index * 4 + k, leaves); });
+  }
+  EXPECT_TRUE(g.Wait().ok());
+}
+
+TEST(TaskGroupTest, NestedGroupsRunEveryLeafOnce) {
+  auto s = MakeScheduler({.num_workers = 4});
+  std::vector<std::atomic<int>> leaves(1024);
+  ASSERT_TRUE(s->Spawn([&] { Tree(5, 0, &leaves); }).Get().ok());
+  for (int i = 0; i < 1024; ++i) ASSERT_EQ(leaves[i].load(), 1) << i;
+}
+
+TEST(TaskGroupTest, GroupFromExternalThread) {
+  auto s = MakeScheduler({.num_workers = 2});
+  std::vector<std::atomic<int>> runs(1000);
+  TaskGroup g(s.get());
+  for (int i = 0; i < 1000; ++i) g.Run([&, i] { runs[i].fetch_add(1); });
+  EXPECT_TRUE(g.Wait().ok());
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(runs[i].load(), 1);
+  // Reusable after Wait.
+  std::atomic<int> again{0};
+  g.Run([&] { again.fetch_add(1); });
+  EXPECT_TRUE(g.Wait().ok());
+  EXPECT_EQ(again.load(), 1);
+}
+
+TEST(TaskGroupTest, ExceptionIsCapturedAndReturned) {
+  auto s = MakeScheduler({.num_workers = 2});
+  absl::Status st = s->Spawn([] {
+                       TaskGroup g;
+                       g.Run([] { throw std::runtime_error("fork failed"); });
+                       absl::Status w = g.Wait();
+                       EXPECT_NE(g.exception(), nullptr);
+                       return w;
+                     })
+                        .Get()
+                        .value();
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(std::string(st.message()).find("fork failed"), std::string::npos)
+      << st;
+}
+
+// One worker, blocked: tasks queued in a group are skipped after Cancel().
+TEST(TaskGroupTest, CancelSkipsQueuedTasksAndCancelsToken) {
+  auto s = MakeScheduler({.num_workers = 1});
+  std::latch release(1), running(1);
+  ASSERT_TRUE(s->Submit(core::Task([&] {
+                 running.count_down();
+                 release.wait();
+               })).ok());
+  running.wait();
+  TaskGroup g(s.get());
+  core::CancellationToken token = g.token();
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 10; ++i) g.Run([&] { ran.fetch_add(1); });
+  g.Cancel();
+  EXPECT_TRUE(token.IsCancellationRequested());
+  release.count_down();
+  EXPECT_EQ(g.Wait().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(ran.load(), 0);
+  // Run on a cancelled group drops the task.
+  g.Run([&] { ran.fetch_add(1); });
+  EXPECT_EQ(g.Wait().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(ran.load(), 0);
+}
+
+// Tasks see the group's token in their TaskContext and can stop early.
+TEST(TaskGroupTest, TasksObserveGroupTokenThroughContext) {
+  auto s = MakeScheduler({.num_workers = 2});
+  TaskGroup g(s.get());
+  core::CancellationToken token = g.token();
+  std::atomic<bool> saw_token{false};
+  std::atomic<bool> saw_cancel{false};
+  std::latch started(1);
+  g.Run([&] {
+    core::TaskContext* ctx = core::TaskContext::current();
+    saw_token.store(ctx != nullptr && ctx->cancellation() == token);
+    started.count_down();
+    while (ctx != nullptr && !ctx->IsCancellationRequested()) core::CpuRelax();
+    saw_cancel.store(true);
+  });
+  started.wait();
+  g.Cancel();
+  EXPECT_EQ(g.Wait().code(), absl::StatusCode::kCancelled);
+  EXPECT_TRUE(saw_token.load());
+  EXPECT_TRUE(saw_cancel.load());
+}
+
+// After shutdown a group run from outside executes inline: nothing is lost.
+TEST(TaskGroupTest, RunAfterShutdownRunsInline) {
+  auto s = MakeScheduler({.num_workers = 1});
+  s->Shutdown();
+  TaskGroup g(s.get());
+  int ran = 0;
+  g.Run([&] { ++ran; });
+  EXPECT_TRUE(g.Wait().ok());
+  EXPECT_EQ(ran, 1);
+}
+
+// Cancel-pending shutdown discards queued group tasks: the group reports it.
+TEST(TaskGroupTest, CancelPendingShutdownCancelsGroupTasks) {
+  auto s = MakeScheduler({.num_workers = 1});
+  std::latch release(1), running(1);
+  ASSERT_TRUE(s->Submit(core::Task([&] {
+                 running.count_down();
+                 release.wait();
+               })).ok());
+  running.wait();
+  TaskGroup g(s.get());
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 5; ++i) g.Run([&] { ran.fetch_add(1); });
+  ShutdownReport report;
+  std::thread stopper(
+      [&] { report = s->Shutdown(ShutdownMode::kCancelPending); });
+  while (!s->shutting_down()) core::CpuRelax();
+  release.count_down();
+  stopper.join();
+  EXPECT_EQ(report.cancelled, 5);
+  EXPECT_EQ(ran.load(), 0);
+  EXPECT_EQ(g.Wait().code(), absl::StatusCode::kCancelled);
+}
+
+}  // namespace
+}  // namespace moirai::sched
