@@ -114,17 +114,27 @@ TEST_P(FixedPoolGeometry, BlocksAreAlignedDisjointAndOwned) {
   auto pool = MakePool(block_size, alignment);
   EXPECT_EQ(pool->block_size(), block_size);
   EXPECT_GE(pool->alignment(), alignment);
-  const int n = 300;
+  // Enough blocks for several chunks, at most 64 MiB.
+  const int n = static_cast<int>(
+      std::min<std::size_t>(300, (std::size_t{64} << 20) / block_size));
+  // Patterns cover small blocks whole, and the head and tail of big ones
+  // (disjointness is checked on the sorted addresses below).
+  const std::size_t pattern = std::min<std::size_t>(block_size, 4096);
+  const std::size_t tail = block_size - pattern;
   std::vector<char*> blocks;
   for (int i = 0; i < n; ++i) {
     auto* p = static_cast<char*>(pool->Allocate());
     ASSERT_NE(p, nullptr);
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % alignment, 0u);
     EXPECT_TRUE(pool->Owns(p));
-    Fill(p, block_size, i);
+    Fill(p, pattern, i);
+    Fill(p + tail, pattern, i);
     blocks.push_back(p);
   }
-  for (int i = 0; i < n; ++i) EXPECT_TRUE(Check(blocks[i], block_size, i));
+  for (int i = 0; i < n; ++i) {
+    EXPECT_TRUE(Check(blocks[i], pattern, i));
+    EXPECT_TRUE(Check(blocks[i] + tail, pattern, i));
+  }
   std::vector<char*> sorted = blocks;
   std::sort(sorted.begin(), sorted.end());
   for (int i = 0; i + 1 < n; ++i) {
