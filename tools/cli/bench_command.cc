@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -21,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -221,6 +221,27 @@ int CountResults(absl::string_view out, int repetitions) {
          count("\"run_type\": \"iteration\"") / std::max(repetitions, 1);
 }
 
+// What to show of a failed benchmark binary: the end of its stderr, and the
+// last benchmark it completed (its stdout is the JSON stream), since the
+// failure happened in the one after.
+std::string FailureLog(const CommandResult& r) {
+  std::string log;
+  static constexpr char kKey[] = "\"run_name\": \"";
+  const size_t at = r.out.rfind(kKey);
+  if (at != std::string::npos) {
+    const size_t begin = at + sizeof(kKey) - 1;
+    const size_t end = r.out.find('"', begin);
+    if (end != std::string::npos) {
+      absl::StrAppend(&log, "(last benchmark completed: ",
+                      r.out.substr(begin, end - begin), ")\n");
+    }
+  } else {
+    absl::StrAppend(&log, "(no benchmark completed)\n");
+  }
+  absl::StrAppend(&log, TailLines(r.err, 30, ""));
+  return log;
+}
+
 }  // namespace
 
 int RunBench(const BenchOptions& opts) {
@@ -411,9 +432,15 @@ int RunBench(const BenchOptions& opts) {
       if (!r->ok()) {
         run.ok = false;
         run.error = absl::StrCat("the benchmark binary ", r->Describe());
-        run.log_tail = TailLines(absl::StrCat(r->err, "\n", r->out), 30, "");
+        run.log_tail = FailureLog(*r);
       }
       absl::StatusOr<std::string> text = ReadFile(json_path);
+      // Google Benchmark exits 0 with an empty output file when --filter
+      // matches nothing in this binary: that is no results, not a failure.
+      if (r->ok() && text.ok() && absl::StripAsciiWhitespace(*text).empty() &&
+          absl::StrContains(r->err, "Failed to match any benchmarks")) {
+        text = std::string(R"({"benchmarks": []})");
+      }
       absl::StatusOr<BenchmarkOutput> parsed =
           text.ok() ? ParseBenchmarkJson(*text, opts.time)
                     : absl::StatusOr<BenchmarkOutput>(text.status());

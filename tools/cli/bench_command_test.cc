@@ -94,14 +94,23 @@ class BenchCommandTest : public ::testing::Test {
     Write(bin_ / "core" / "core_benchmark",
           absl::StrCat(
               "#!/bin/sh\necho \"$@\" > ", (root_ / "core.args").string(),
-              "\nfor a in \"$@\"; do case \"$a\" in --benchmark_out=*)\n"
+              "\ncase \"$*\" in *--benchmark_filter=nomatch*)\n"
+              "  for a in \"$@\"; do case \"$a\" in --benchmark_out=*)\n"
+              "    : > \"${a#--benchmark_out=}\";; esac; done\n"
+              "  echo 'Failed to match any benchmarks against regex: nomatch' "
+              ">&2\n"
+              "  exit 0;;\nesac\n"
+              "for a in \"$@\"; do case \"$a\" in --benchmark_out=*)\n"
               "  cp ",
               (root_ / "core.json").string(),
               " \"${a#--benchmark_out=}\";; esac; done\n"),
           true);
     // sync's binary crashes.
     Write(bin_ / "sync" / "sync_benchmark",
-          "#!/bin/sh\necho 'about to crash' >&2\nkill -SEGV $$\n", true);
+          "#!/bin/sh\necho '{\"benchmarks\": [{\"name\": \"lock/moirai\", "
+          "\"run_name\": \"lock/moirai\"},'\n"
+          "echo 'about to crash' >&2\nkill -SEGV $$\n",
+          true);
     const char* path = getenv("PATH");
     old_path_ = path ? path : "";
     setenv("PATH", absl::StrCat(fake_path_.string(), ":", old_path_).c_str(),
@@ -150,6 +159,8 @@ TEST_F(BenchCommandTest, RunsWhatExistsReportsFailuresAndContinues) {
   EXPECT_FALSE(sync.ok);
   EXPECT_THAT(sync.error, HasSubstr("killed by signal 11"));
   EXPECT_THAT(sync.log_tail, HasSubstr("about to crash"));
+  EXPECT_THAT(sync.log_tail,
+              HasSubstr("(last benchmark completed: lock/moirai)"));
   const PackageRun& sched = report->packages[2];
   EXPECT_FALSE(sched.ok);
   EXPECT_THAT(sched.error, HasSubstr("did not build"));
@@ -168,6 +179,36 @@ TEST_F(BenchCommandTest, AllGoodExitsZero) {
   opts.build = false;
   EXPECT_EQ(RunBench(opts), 0);
   EXPECT_THAT(Read(root_ / "bazel.log"), Not(HasSubstr("build")));
+}
+
+// Google Benchmark exits 0 and writes an empty file when the filter matches
+// nothing; that package has no results but did not fail.
+TEST_F(BenchCommandTest, FilterMatchingNothingIsNotAFailure) {
+  BenchOptions opts;
+  opts.packages = {"core"};
+  opts.filter = "nomatch";
+  opts.out_dir = out_.string();
+  EXPECT_EQ(RunBench(opts), 0);
+  absl::StatusOr<Report> report =
+      ReportFromJson(Read(out_ / "bench-report.json"));
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->packages.size(), 1u);
+  EXPECT_TRUE(report->packages[0].ok) << report->packages[0].error;
+  EXPECT_TRUE(report->packages[0].output.results.empty());
+}
+
+// A binary that exits 0 but writes no JSON has failed.
+TEST_F(BenchCommandTest, EmptyOutputWithoutFilterIsAFailure) {
+  Write(bin_ / "core" / "core_benchmark", "#!/bin/sh\nexit 0\n", true);
+  BenchOptions opts;
+  opts.packages = {"core"};
+  opts.out_dir = out_.string();
+  EXPECT_EQ(RunBench(opts), 1);
+  absl::StatusOr<Report> report =
+      ReportFromJson(Read(out_ / "bench-report.json"));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->packages[0].ok);
+  EXPECT_THAT(report->packages[0].error, HasSubstr("cannot read"));
 }
 
 TEST_F(BenchCommandTest, NamedPackageMustHaveABenchmark) {
