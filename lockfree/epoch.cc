@@ -102,7 +102,7 @@ std::uint64_t TryAdvance(EpochCore* core) {
 // Frees orphaned bags whose epoch is old enough. Takes the mutex only if free.
 void CollectOrphans(EpochCore* core, std::uint64_t global) {
   if (!core->has_orphans.load(std::memory_order_relaxed)) return;
-  if (!core->mu.TryLock()) return;
+  if (!core->mu.try_lock()) return;
   EpochBag* ready = nullptr;
   while (core->orphans_head != nullptr &&
          core->orphans_head->epoch + 2 <= global) {
@@ -115,7 +115,7 @@ void CollectOrphans(EpochCore* core, std::uint64_t global) {
     core->orphans_tail = nullptr;
     core->has_orphans.store(false, std::memory_order_relaxed);
   }
-  core->mu.Unlock();
+  core->mu.unlock();
   std::uint64_t freed = 0;
   while (ready != nullptr) {
     EpochBag* next = ready->next;
@@ -157,7 +157,7 @@ struct ThreadRegistrations {
                    "pinned (an EpochDomain::Guard outlived its thread)");
     }
     if (epoch_tls_cache.record == rec) epoch_tls_cache = {nullptr, nullptr};
-    internal::RegistryLock lock(&core->mu);
+    sync::MutexLock lock(&core->mu);
     if (!core->dead.load(std::memory_order_relaxed)) {
       SealOpenBag(rec);
       if (rec->sealed_head != nullptr) {
@@ -272,7 +272,7 @@ EpochDomain::~EpochDomain() {
   internal::EpochCore* core = core_.get();
   internal::EpochBag* all = nullptr;
   {
-    internal::RegistryLock lock(&core->mu);
+    sync::MutexLock lock(&core->mu);
     core->dead.store(true, std::memory_order_release);
     for (internal::EpochRecord* r =
              core->records.load(std::memory_order_acquire);

@@ -55,7 +55,7 @@ struct ThreadRegistry {
   // Deletes the caches of pools that have been destroyed.
   void SweepDead() {
     auto dead = [](ThreadCache* tc) {
-      internal::MutexLock lock(&tc->control->mu);
+      sync::MutexLock lock(&tc->control->mu);
       return tc->control->pool == nullptr;
     };
     for (std::size_t i = 0; i < caches.size();) {
@@ -184,13 +184,13 @@ FixedPool::FixedPool(const Geometry& g, char* reservation,
       reservation_len_(reservation_len),
       base_(base),
       control_(std::make_shared<internal::PoolControl>()) {
-  internal::MutexLock lock(&control_->mu);
+  sync::MutexLock lock(&control_->mu);
   control_->pool = this;
 }
 
 FixedPool::~FixedPool() {
   {
-    internal::MutexLock lock(&control_->mu);
+    sync::MutexLock lock(&control_->mu);
     // From here on no thread retires a cache into this pool: threads that
     // still hold caches find `pool == nullptr` and just delete them.
     control_->pool = nullptr;
@@ -239,7 +239,7 @@ internal::ThreadCache* FixedPool::LocalCache() noexcept {
     found->pool_id = id_;
     found->control = control_;
     {
-      internal::MutexLock lock(&control_->mu);
+      sync::MutexLock lock(&control_->mu);
       caches_.push_back(found);
     }
     registry.caches.push_back(found);
@@ -251,7 +251,7 @@ internal::ThreadCache* FixedPool::LocalCache() noexcept {
 void* FixedPool::AllocateSlow() noexcept {
   internal::ThreadCache* tc = LocalCache();
   if (tc == nullptr) {
-    internal::MutexLock lock(&orphan_mu_);
+    sync::MutexLock lock(&orphan_mu_);
     return AllocateFrom(&orphan_);
   }
   return AllocateFrom(tc);
@@ -320,7 +320,7 @@ bool FixedPool::Refill(internal::ThreadCache* tc) noexcept {
 }
 
 internal::Slab* FixedPool::AcquireSlab(internal::ThreadCache* tc) noexcept {
-  internal::MutexLock lock(&control_->mu);
+  sync::MutexLock lock(&control_->mu);
   SamplePeakLocked();
   // Adopt an abandoned slab that has something to give.
   internal::Slab** link = &abandoned_;
@@ -369,14 +369,14 @@ void FixedPool::FreeSlow(void* block, internal::Slab* s) noexcept {
   if (tc != nullptr) {
     internal::CountOp(tc->frees);
   } else {
-    internal::MutexLock lock(&orphan_mu_);
+    sync::MutexLock lock(&orphan_mu_);
     internal::CountOp(orphan_.frees);
   }
 }
 
 void FixedPool::ReleaseCache(internal::ThreadCache* tc) {
   {
-    internal::MutexLock lock(&tc->control->mu);
+    sync::MutexLock lock(&tc->control->mu);
     if (FixedPool* pool = tc->control->pool) {
       // The pool's control block is the cache's control block.
       pool->control_->mu.AssertHeld();
@@ -413,8 +413,8 @@ void FixedPool::SamplePeakLocked() const {
 
 FixedPoolStats FixedPool::stats() const {
   FixedPoolStats st;
-  internal::MutexLock orphan_lock(&orphan_mu_);
-  internal::MutexLock lock(&control_->mu);
+  sync::MutexLock orphan_lock(&orphan_mu_);
+  sync::MutexLock lock(&control_->mu);
   std::uint64_t allocs =
       retired_allocs_ + orphan_.allocs.load(std::memory_order_relaxed);
   std::uint64_t frees =

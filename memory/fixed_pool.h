@@ -200,7 +200,7 @@ class FixedPool {
 
   // The cache used by threads that allocate or free while they exit (after
   // their own caches are gone). Lock order: orphan_mu_ before control_->mu.
-  mutable internal::Mutex orphan_mu_ ABSL_ACQUIRED_BEFORE(control_->mu);
+  mutable sync::Mutex orphan_mu_ ABSL_ACQUIRED_BEFORE(control_->mu);
   internal::ThreadCache orphan_ ABSL_GUARDED_BY(orphan_mu_);
 };
 

@@ -21,7 +21,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "moirai/core/arch.h"
-#include "moirai/memory/internal/mutex.h"
+#include "moirai/sync/mutex.h"
 
 namespace moirai::memory {
 namespace {
@@ -380,7 +380,7 @@ TEST_P(FixedPoolStress, ConservesBlocks) {
   const int ops = 40000 / kScale / std::max(1, threads / 4);
 
   struct Mailbox {
-    internal::Mutex mu;
+    sync::Mutex mu;
     std::deque<std::pair<void*, std::uint64_t>> items ABSL_GUARDED_BY(mu);
   };
   std::vector<Mailbox> mailboxes(threads);
@@ -416,7 +416,7 @@ TEST_P(FixedPoolStress, ConservesBlocks) {
         const std::size_t k = rng() % live.size();
         Mailbox& m = mailboxes[(t + 1) % threads];
         {
-          internal::MutexLock lock(&m.mu);
+          sync::MutexLock lock(&m.mu);
           m.items.push_back(live[k]);
         }
         live[k] = live.back();
@@ -426,7 +426,7 @@ TEST_P(FixedPoolStress, ConservesBlocks) {
         Mailbox& mine = mailboxes[t];
         std::deque<std::pair<void*, std::uint64_t>> got;
         {
-          internal::MutexLock lock(&mine.mu);
+          sync::MutexLock lock(&mine.mu);
           got.swap(mine.items);
         }
         for (auto& [p, tag] : got) free_checked(p, tag);
@@ -442,7 +442,7 @@ TEST_P(FixedPoolStress, ConservesBlocks) {
       Mailbox& mine = mailboxes[t];
       std::deque<std::pair<void*, std::uint64_t>> got;
       {
-        internal::MutexLock lock(&mine.mu);
+        sync::MutexLock lock(&mine.mu);
         got.swap(mine.items);
       }
       std::uint64_t extra = 0;
@@ -460,7 +460,7 @@ TEST_P(FixedPoolStress, ConservesBlocks) {
   for (int t = 0; t < threads; ++t) ts.emplace_back(body, t);
   for (auto& th : ts) th.join();
   for (auto& m : mailboxes) {
-    internal::MutexLock lock(&m.mu);
+    sync::MutexLock lock(&m.mu);
     EXPECT_TRUE(m.items.empty());
   }
   FixedPoolStats st = pool->stats();

@@ -11,7 +11,7 @@
 namespace moirai::memory {
 
 PoolResource::~PoolResource() {
-  internal::MutexLock lock(&mu_);
+  sync::MutexLock lock(&mu_);
   for (auto& p : pools_) p.store(nullptr, std::memory_order_relaxed);
   owned_.clear();
 }
@@ -30,7 +30,7 @@ FixedPool* PoolResource::PoolFor(std::size_t bytes,
 }
 
 FixedPool* PoolResource::CreatePool(std::size_t cls) noexcept {
-  internal::MutexLock lock(&mu_);
+  sync::MutexLock lock(&mu_);
   if (FixedPool* pool = pools_[cls].load(std::memory_order_relaxed)) {
     return pool;  // another thread created it first
   }

@@ -32,7 +32,7 @@
 #include "absl/base/thread_annotations.h"
 #include "moirai/core/arch.h"
 #include "moirai/memory/fixed_pool.h"
-#include "moirai/memory/internal/mutex.h"
+#include "moirai/sync/mutex.h"
 
 namespace moirai::memory {
 
@@ -95,7 +95,7 @@ class PoolResource {
   // Published once per class with release (after the pool is built) and read
   // with acquire on every allocation.
   std::array<std::atomic<FixedPool*>, kClasses> pools_{};
-  internal::Mutex mu_;
+  sync::Mutex mu_;
   std::vector<std::unique_ptr<FixedPool>> owned_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -15,10 +15,10 @@
 #include <cstdint>
 #include <memory>
 
-#include <mutex>
 #include "absl/base/thread_annotations.h"
 
 #include "moirai/core/arch.h"
+#include "moirai/sync/mutex.h"
 
 namespace moirai::lockfree::internal {
 
@@ -47,37 +47,6 @@ inline constexpr std::uint64_t PinnedState(std::uint64_t epoch) {
 }
 
 class EpochCore;
-
-// RegistryMutex
-//
-// std::mutex with thread-safety annotations. Not absl::Mutex: Debian's Abseil
-// is built without ThreadSanitizer instrumentation, so TSan would not see the
-// happens-before edges it provides; pthread mutexes are intercepted.
-class ABSL_LOCKABLE RegistryMutex {
- public:
-  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() { mu_.lock(); }
-  bool TryLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
-    return mu_.try_lock();
-  }
-  void Unlock() ABSL_UNLOCK_FUNCTION() { mu_.unlock(); }
-
- private:
-  std::mutex mu_;
-};
-
-class ABSL_SCOPED_LOCKABLE RegistryLock {
- public:
-  explicit RegistryLock(RegistryMutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu)
-      : mu_(mu) {
-    mu_->Lock();
-  }
-  ~RegistryLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
-  RegistryLock(const RegistryLock&) = delete;
-  RegistryLock& operator=(const RegistryLock&) = delete;
-
- private:
-  RegistryMutex* mu_;
-};
 
 // EpochRecord
 //
@@ -139,7 +108,7 @@ class EpochCore {
   // True once the owning EpochDomain is destroyed.
   std::atomic<bool> dead{false};
 
-  RegistryMutex mu;
+  sync::Mutex mu;
   // Sealed bags left behind by exited threads, oldest first.
   EpochBag* orphans_head ABSL_GUARDED_BY(mu) = nullptr;
   EpochBag* orphans_tail ABSL_GUARDED_BY(mu) = nullptr;

@@ -35,7 +35,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "moirai/core/arch.h"
-#include "moirai/memory/internal/mutex.h"
+#include "moirai/sync/mutex.h"
 
 namespace moirai::memory {
 class FixedPool;
@@ -92,7 +92,7 @@ inline Slab kEmptySlab;
 // the mutex and a pointer back to the pool, nulled (under `mu`) by the pool's
 // destructor. Shared between the pool and each of its thread caches.
 struct PoolControl {
-  Mutex mu;
+  sync::Mutex mu;
   FixedPool* pool ABSL_GUARDED_BY(mu) = nullptr;
 };
 

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "moirai/core/internal/annotated_mutex.h"
 #include "moirai/tools/testing/deterministic_schedule.h"
 #include "moirai/tools/testing/sequential_specs.h"
-#include "moirai/tools/testing/test_mutex.h"
 
 namespace moirai::testing {
 namespace {
@@ -210,11 +210,11 @@ template <bool kBroken>
 class LockedQueue {
  public:
   void Push(int v) {
-    TestMutexLock lock(&mu_);
+    core::internal::AnnotatedMutexLock lock(&mu_);
     items_.push_back(v);
   }
   std::optional<int> Pop() {
-    TestMutexLock lock(&mu_);
+    core::internal::AnnotatedMutexLock lock(&mu_);
     if (items_.empty()) return std::nullopt;
     int v;
     if (kBroken && items_.size() > 1) {
@@ -228,7 +228,7 @@ class LockedQueue {
   }
 
  private:
-  TestMutex mu_;
+  core::internal::AnnotatedMutex mu_;
   std::deque<int> items_ ABSL_GUARDED_BY(mu_);
 };
 

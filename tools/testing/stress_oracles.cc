@@ -59,14 +59,14 @@ absl::Status CheckTaggedItems(
 }
 
 void AllocationCounters::RecordAllocate(void* p, std::size_t bytes) {
-  TestMutexLock lock(&mu_);
+  core::internal::AnnotatedMutexLock lock(&mu_);
   live_[p] = bytes;
   ++allocations_;
   live_bytes_ += static_cast<int64_t>(bytes);
 }
 
 void AllocationCounters::RecordDeallocate(void* p, std::size_t bytes) {
-  TestMutexLock lock(&mu_);
+  core::internal::AnnotatedMutexLock lock(&mu_);
   auto it = live_.find(p);
   if (it == live_.end()) {
     std::fprintf(stderr,
@@ -88,27 +88,27 @@ void AllocationCounters::RecordDeallocate(void* p, std::size_t bytes) {
 }
 
 int64_t AllocationCounters::allocations() const {
-  TestMutexLock lock(&mu_);
+  core::internal::AnnotatedMutexLock lock(&mu_);
   return allocations_;
 }
 
 int64_t AllocationCounters::deallocations() const {
-  TestMutexLock lock(&mu_);
+  core::internal::AnnotatedMutexLock lock(&mu_);
   return deallocations_;
 }
 
 int64_t AllocationCounters::live_blocks() const {
-  TestMutexLock lock(&mu_);
+  core::internal::AnnotatedMutexLock lock(&mu_);
   return static_cast<int64_t>(live_.size());
 }
 
 int64_t AllocationCounters::live_bytes() const {
-  TestMutexLock lock(&mu_);
+  core::internal::AnnotatedMutexLock lock(&mu_);
   return live_bytes_;
 }
 
 absl::Status AllocationCounters::CheckAllFreed() const {
-  TestMutexLock lock(&mu_);
+  core::internal::AnnotatedMutexLock lock(&mu_);
   if (live_.empty()) return absl::OkStatus();
   return absl::DataLossError(absl::StrCat(
       live_.size(), " blocks (", live_bytes_, " bytes) never freed; ",

@@ -32,7 +32,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
-#include "moirai/tools/testing/test_mutex.h"
+#include "moirai/core/internal/annotated_mutex.h"
 
 namespace moirai::testing {
 
@@ -106,7 +106,7 @@ class AllocationCounters {
   absl::Status CheckAllFreed() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  mutable TestMutex mu_;
+  mutable core::internal::AnnotatedMutex mu_;
   absl::flat_hash_map<void*, std::size_t> live_ ABSL_GUARDED_BY(mu_);
   int64_t allocations_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t deallocations_ ABSL_GUARDED_BY(mu_) = 0;
