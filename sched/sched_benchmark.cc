@@ -4,12 +4,14 @@
 // -----------------------------------------------------------------------------
 //
 // Fork-join and data-parallel workloads, Moirai against oneTBB, OpenMP
-// tasks, Boost.Fiber (work_stealing) and the serial code, with the same
+// tasks and the serial code, with the same
 // workload, sizes and compiler flags for each (see PERFORMANCE.md).
 //
 //   fib30_1t, fib30_2t   naive fib(30), one fork per call (about 1.35M tasks);
 //                        counter ns_per_task = time / forks.
-//   skynet_1m            1M leaf tasks, 10-ary tree, 2 threads.
+//   skynet_1m            1M leaf tasks, 10-ary tree, 2 threads. (The
+//                        Boost.Fiber work_stealing peer is not here yet: a
+//                        first version crashed inside the fiber switch.)
 //   nqueens12            all solutions of 12 queens, forking per placement in
 //                        the first 4 rows (serial below), 2 threads.
 //   matmul1024           C += A*B, 1024x1024 doubles, cache-oblivious
@@ -32,19 +34,15 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
-#include "boost/fiber/algo/work_stealing.hpp"
-#include "boost/fiber/all.hpp"
 #include "moirai/sched/parallel.h"
 #include "moirai/sched/scheduler.h"
 #include "moirai/sched/task_group.h"
@@ -227,36 +225,6 @@ std::uint64_t SkynetTbb(std::uint64_t num, std::uint64_t size) {
   return total;
 }
 
-// Boost.Fiber: the skynet benchmark as in Boost's own
-// libs/fiber/performance (buffered channels, dispatch launch, pooled small
-// stacks), on the work_stealing algorithm with kThreads threads.
-using SkynetChannel = boost::fibers::buffered_channel<std::uint64_t>;
-using SkynetStack = boost::fibers::pooled_fixedsize_stack;
-
-void SkynetFiber(SkynetStack& salloc, SkynetChannel& c, std::uint64_t num,
-                 std::uint64_t size) {
-  if (size == 1) {
-    c.push(num);
-    return;
-  }
-  SkynetChannel rc{16};
-  const std::uint64_t sub = size / kSkynetDiv;
-  for (std::uint64_t i = 0; i < kSkynetDiv; ++i) {
-    boost::fibers::fiber{boost::fibers::launch::dispatch,
-                         std::allocator_arg,
-                         salloc,
-                         SkynetFiber,
-                         std::ref(salloc),
-                         std::ref(rc),
-                         num + i * sub,
-                         sub}
-        .detach();
-  }
-  std::uint64_t sum = 0;
-  for (std::uint64_t i = 0; i < kSkynetDiv; ++i) sum += rc.value_pop();
-  c.push(sum);
-}
-
 void BM_Skynet_Moirai(benchmark::State& state) {
   auto s = MakeScheduler(kThreads);
   for (auto _ : state) {
@@ -275,52 +243,12 @@ void BM_Skynet_Tbb(benchmark::State& state) {
   }
 }
 
-void BM_Skynet_Boost(benchmark::State& state) {
-  // Each run gets fresh threads: a thread's fiber algorithm is set once.
-  for (auto _ : state) {
-    std::uint64_t result = 0;
-    boost::fibers::mutex fmu;
-    boost::fibers::condition_variable_any fcv;
-    bool done = false;
-    std::vector<std::thread> helpers;
-    for (int t = 1; t < kThreads; ++t) {
-      helpers.emplace_back([&] {
-        boost::fibers::use_scheduling_algorithm<
-            boost::fibers::algo::work_stealing>(kThreads);
-        // Park the helper's main fiber; its scheduler keeps stealing.
-        std::unique_lock<boost::fibers::mutex> lk(fmu);
-        fcv.wait(lk, [&] { return done; });
-      });
-    }
-    std::thread main_fiber_thread([&] {
-      boost::fibers::use_scheduling_algorithm<
-          boost::fibers::algo::work_stealing>(kThreads);
-      SkynetStack salloc{2 * SkynetStack::traits_type::page_size()};
-      SkynetChannel rc{2};
-      SkynetFiber(salloc, rc, 0, kSkynetSize);
-      result = rc.value_pop();
-      {
-        std::unique_lock<boost::fibers::mutex> lk(fmu);
-        done = true;
-      }
-      fcv.notify_all();
-    });
-    main_fiber_thread.join();
-    for (auto& h : helpers) h.join();
-    if (result != kSkynetSum) state.SkipWithError("wrong skynet sum");
-  }
-}
-
 BENCHMARK(BM_Skynet_Moirai)
     ->Name("skynet_1m/moirai")
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Skynet_Tbb)
     ->Name("skynet_1m/tbb")
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Skynet_Boost)
-    ->Name("skynet_1m/boost")
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
