@@ -10,7 +10,7 @@
 #include "moirai/async/internal/io_service.h"
 #include "moirai/async/internal/wait.h"
 #include "moirai/async/internal/waiter.h"
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/futex.h"
 
 namespace moirai::async {
 
@@ -56,7 +56,7 @@ Runtime::~Runtime() {
   // fiber's last writes happen before the teardown below.
   for (std::uint32_t n;
        (n = live_fibers_.load(std::memory_order_acquire)) != 0;) {
-    sync::internal::FutexWait(&live_fibers_, n);
+    core::internal::FutexWait(&live_fibers_, n);
   }
   io_.reset();
   timers_.reset();
@@ -86,7 +86,7 @@ void Runtime::OnFiberFinished() noexcept {
   // Release: see the destructor. The wake may land after the destructor
   // returned; a futex wake on a dead address is harmless.
   if (live_fibers_.fetch_sub(1, std::memory_order_release) == 1) {
-    sync::internal::FutexWakeAll(&live_fibers_);
+    core::internal::FutexWakeAll(&live_fibers_);
   }
 }
 

@@ -14,8 +14,8 @@
 #include "moirai/async/channel.h"
 #include "moirai/async/internal/test_util.h"
 #include "moirai/async/mutex.h"
+#include "moirai/core/internal/futex.h"
 #include "moirai/core/task_context.h"
-#include "moirai/sync/internal/futex.h"
 
 namespace moirai::async {
 namespace {

@@ -67,7 +67,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "moirai/core/internal/check.h"
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/futex.h"
 
 namespace moirai::core {
 
@@ -160,7 +160,7 @@ class FutureState {
     const std::uint32_t prev =
         word_.fetch_or(kReady, std::memory_order_acq_rel);
     if (prev & kContinuation) RunContinuation();
-    if (prev & kWaiters) sync::internal::FutexWakeAll(&word_);
+    if (prev & kWaiters) core::internal::FutexWakeAll(&word_);
   }
 
   bool IsReady() const noexcept {
@@ -180,8 +180,8 @@ class FutureState {
       }
       // Sleeps only while word_ == w, i.e. not ready; Publish() saw
       // kWaiters (its fetch_or comes after ours on word_) and will wake us.
-      if (sync::internal::FutexWait(&word_, w, deadline) ==
-          sync::internal::FutexWaitResult::kTimedOut) {
+      if (core::internal::FutexWait(&word_, w, deadline) ==
+          core::internal::FutexWaitResult::kTimedOut) {
         return IsReady();
       }
       w = word_.load(std::memory_order_acquire);

@@ -63,8 +63,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "moirai/core/arch.h"
+#include "moirai/core/internal/futex.h"
 #include "moirai/lockfree/internal/slot_storage.h"
-#include "moirai/sync/internal/futex.h"
 
 namespace moirai::lockfree {
 
@@ -169,9 +169,9 @@ class BoundedQueue {
         push_waiters_.fetch_sub(1, std::memory_order_relaxed);
         return true;
       }
-      const auto r = sync::internal::FutexWait(&not_full_, epoch, deadline);
+      const auto r = core::internal::FutexWait(&not_full_, epoch, deadline);
       push_waiters_.fetch_sub(1, std::memory_order_relaxed);
-      if (r == sync::internal::FutexWaitResult::kTimedOut) {
+      if (r == core::internal::FutexWaitResult::kTimedOut) {
         return TryEmplace(std::move(value));
       }
     }
@@ -196,9 +196,9 @@ class BoundedQueue {
         pop_waiters_.fetch_sub(1, std::memory_order_relaxed);
         return v;
       }
-      const auto r = sync::internal::FutexWait(&not_empty_, epoch, deadline);
+      const auto r = core::internal::FutexWait(&not_empty_, epoch, deadline);
       pop_waiters_.fetch_sub(1, std::memory_order_relaxed);
-      if (r == sync::internal::FutexWaitResult::kTimedOut) return TryPop();
+      if (r == core::internal::FutexWaitResult::kTimedOut) return TryPop();
     }
   }
 
@@ -268,7 +268,7 @@ class BoundedQueue {
     cell->seq.store(pos + 1, std::memory_order_seq_cst);
     if (MOIRAI_UNLIKELY(pop_waiters_.load(std::memory_order_seq_cst) != 0)) {
       not_empty_.fetch_add(1, std::memory_order_release);
-      sync::internal::FutexWake(&not_empty_, 1);
+      core::internal::FutexWake(&not_empty_, 1);
     }
   }
 
@@ -304,7 +304,7 @@ class BoundedQueue {
     cell->seq.store(pos + mask_ + 1, std::memory_order_seq_cst);
     if (MOIRAI_UNLIKELY(push_waiters_.load(std::memory_order_seq_cst) != 0)) {
       not_full_.fetch_add(1, std::memory_order_release);
-      sync::internal::FutexWake(&not_full_, 1);
+      core::internal::FutexWake(&not_full_, 1);
     }
   }
 

@@ -66,10 +66,10 @@
 #include "absl/time/clock.h"
 #include "moirai/core/cancellation.h"
 #include "moirai/core/internal/check.h"
+#include "moirai/core/internal/futex.h"
 #include "moirai/core/task_context.h"
 #include "moirai/sched/internal/affinity.h"
 #include "moirai/sched/task_group.h"
-#include "moirai/sync/internal/futex.h"
 
 namespace moirai::sched {
 
@@ -81,11 +81,11 @@ thread_local Worker* tls_current_worker = nullptr;
 Worker* CurrentWorker() noexcept { return tls_current_worker; }
 }  // namespace internal
 
+using core::internal::FutexWait;
+using core::internal::FutexWake;
+using core::internal::FutexWakeAll;
 using internal::TaskNode;
 using internal::Worker;
-using sync::internal::FutexWait;
-using sync::internal::FutexWake;
-using sync::internal::FutexWakeAll;
 
 namespace {
 
@@ -462,7 +462,7 @@ void Scheduler::Park(Worker* w, const TaskGroup* g) {
   if (!must_stay_awake) {
     w->parked.store(true, std::memory_order_relaxed);
     const absl::Time start = absl::Now();
-    sync::internal::FutexWait(&w->park_word, gen);
+    core::internal::FutexWait(&w->park_word, gen);
     w->parked_ns.store(w->parked_ns.load(std::memory_order_relaxed) +
                            absl::ToInt64Nanoseconds(absl::Now() - start),
                        std::memory_order_relaxed);

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "moirai/core/arch.h"
-#include "moirai/sync/internal/check.h"
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/check.h"
+#include "moirai/core/internal/futex.h"
 #include "moirai/sync/internal/spin_wait.h"
 
 namespace moirai::sync {
@@ -14,7 +14,7 @@ Barrier::Barrier(int parties, absl::AnyInvocable<void()> completion) noexcept
     : parties_(parties),
       remaining_(parties),
       completion_(std::move(completion)) {
-  MOIRAI_SYNC_CHECK(parties > 0, "Barrier: parties must be positive");
+  MOIRAI_INTERNAL_CHECK(parties > 0, "Barrier: parties must be positive");
 }
 
 bool Barrier::Arrive(std::uint32_t* phase) noexcept {
@@ -37,7 +37,7 @@ bool Barrier::Arrive(std::uint32_t* phase) noexcept {
   // store is also the release that pairs with the waiters' acquire loads.
   phase_.store(*phase + 1, std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_seq_cst) != 0) {
-    internal::FutexWakeAll(&phase_);
+    core::internal::FutexWakeAll(&phase_);
   }
   return true;
 }
@@ -52,7 +52,7 @@ bool Barrier::ArriveAndWait() noexcept {
   }
   sleepers_.fetch_add(1, std::memory_order_seq_cst);
   while (phase_.load(std::memory_order_seq_cst) == phase) {
-    internal::FutexWait(&phase_, phase);
+    core::internal::FutexWait(&phase_, phase);
   }
   // Relaxed: only decides whether later arrivals make a system call.
   sleepers_.fetch_sub(1, std::memory_order_relaxed);

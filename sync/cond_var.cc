@@ -2,7 +2,7 @@
 
 #include "moirai/sync/cond_var.h"
 
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/futex.h"
 
 namespace moirai::sync {
 
@@ -15,11 +15,11 @@ bool CondVar::WaitInternal(Mutex* mu, absl::Time deadline) noexcept {
   // If a notification comes after we read `seq` (it must: the notifier's
   // state change needed the mutex we held until now), it has changed the word
   // and FutexWait refuses to sleep, or it finds us asleep and wakes us.
-  const internal::FutexWaitResult result =
-      internal::FutexWait(&sequence_, seq, deadline);
+  const core::internal::FutexWaitResult result =
+      core::internal::FutexWait(&sequence_, seq, deadline);
   waiters_.fetch_sub(1, std::memory_order_relaxed);
   mu->lock();
-  return result == internal::FutexWaitResult::kTimedOut;
+  return result == core::internal::FutexWaitResult::kTimedOut;
 }
 
 void CondVar::Notify(bool all) noexcept {
@@ -38,9 +38,9 @@ void CondVar::Notify(bool all) noexcept {
   // writes cannot be reordered after the increment.
   sequence_.fetch_add(1, std::memory_order_release);
   if (all) {
-    internal::FutexWakeAll(&sequence_);
+    core::internal::FutexWakeAll(&sequence_);
   } else {
-    internal::FutexWake(&sequence_, 1);
+    core::internal::FutexWake(&sequence_, 1);
   }
 }
 

@@ -3,18 +3,18 @@
 #include "moirai/sync/latch.h"
 
 #include "moirai/core/arch.h"
-#include "moirai/sync/internal/check.h"
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/check.h"
+#include "moirai/core/internal/futex.h"
 #include "moirai/sync/internal/spin_wait.h"
 
 namespace moirai::sync {
 Latch::Latch(std::int32_t count) noexcept
     : count_(static_cast<std::uint32_t>(count)) {
-  MOIRAI_SYNC_CHECK(count >= 0, "Latch: negative initial count");
+  MOIRAI_INTERNAL_CHECK(count >= 0, "Latch: negative initial count");
 }
 
 void Latch::CountDown(std::int32_t n) noexcept {
-  MOIRAI_SYNC_CHECK(n >= 0, "Latch: negative CountDown() argument");
+  MOIRAI_INTERNAL_CHECK(n >= 0, "Latch: negative CountDown() argument");
   if (n == 0) return;
   const auto un = static_cast<std::uint32_t>(n);
   // acq_rel: release publishes our writes; acquire makes the decrement that
@@ -25,10 +25,10 @@ void Latch::CountDown(std::int32_t n) noexcept {
   // later sees zero): no lost wake-up.
   const std::uint32_t previous =
       count_.fetch_sub(un, std::memory_order_acq_rel);
-  MOIRAI_SYNC_CHECK((previous & kCountMask) >= un,
-                    "Latch: counted down below zero");
+  MOIRAI_INTERNAL_CHECK((previous & kCountMask) >= un,
+                        "Latch: counted down below zero");
   if ((previous & kCountMask) == un && (previous & kWaitersBit) != 0) {
-    internal::FutexWakeAll(&count_);
+    core::internal::FutexWakeAll(&count_);
   }
 }
 
@@ -49,8 +49,8 @@ bool Latch::WaitWithDeadline(absl::Time deadline) const noexcept {
     }
     // Sleeps only while the word is still `c`; a count-down in between
     // changes it and we re-check. Only the count-down that reaches zero wakes.
-    if (internal::FutexWait(&count_, c, deadline) ==
-        internal::FutexWaitResult::kTimedOut) {
+    if (core::internal::FutexWait(&count_, c, deadline) ==
+        core::internal::FutexWaitResult::kTimedOut) {
       return TryWait();
     }
     c = count_.load(std::memory_order_acquire);

@@ -2,8 +2,8 @@
 
 #include "moirai/sync/mutex.h"
 
-#include "moirai/sync/internal/check.h"
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/check.h"
+#include "moirai/core/internal/futex.h"
 
 namespace moirai::sync {
 namespace {
@@ -45,22 +45,22 @@ void Mutex::LockSlow(std::uint32_t observed) noexcept {
   while (c != kUnlocked) {
     // Sleeps only if the word is still kContended (checked by the kernel
     // atomically with going to sleep), so an unlock in between is not lost.
-    internal::FutexWait(&state_, kContended);
+    core::internal::FutexWait(&state_, kContended);
     c = state_.exchange(kContended, std::memory_order_acquire);
   }
 }
 
 void Mutex::UnlockSlow(std::uint32_t previous) noexcept {
-  MOIRAI_SYNC_CHECK(previous != kUnlocked,
-                    "Mutex::unlock() called on an unlocked Mutex");
+  MOIRAI_INTERNAL_CHECK(previous != kUnlocked,
+                        "Mutex::unlock() called on an unlocked Mutex");
   // previous == kContended: someone may be parked. Wake exactly one; it will
   // re-mark the word kContended, so the rest are woken one by one later.
-  internal::FutexWake(&state_, 1);
+  core::internal::FutexWake(&state_, 1);
 }
 
 void Mutex::AssertHeld() const noexcept {
-  MOIRAI_SYNC_CHECK(state_.load(std::memory_order_relaxed) != kUnlocked,
-                    "Mutex::AssertHeld() failed: the Mutex is not locked");
+  MOIRAI_INTERNAL_CHECK(state_.load(std::memory_order_relaxed) != kUnlocked,
+                        "Mutex::AssertHeld() failed: the Mutex is not locked");
 }
 
 }  // namespace moirai::sync

@@ -36,7 +36,7 @@
 #include <utility>
 
 #include "moirai/core/arch.h"
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/futex.h"
 
 namespace moirai::sync {
 
@@ -132,7 +132,7 @@ class OnceCell {
                                std::memory_order_acquire)) {
         continue;
       }
-      internal::FutexWait(&state_, kRunningWaiters);
+      core::internal::FutexWait(&state_, kRunningWaiters);
       s = state_.load(std::memory_order_acquire);
     }
   }
@@ -147,14 +147,14 @@ class OnceCell {
       if (state_.exchange(kEmpty, std::memory_order_release) ==
           kRunningWaiters) {
         // Wake all: one of them claims the cell, the others wait again.
-        internal::FutexWakeAll(&state_);
+        core::internal::FutexWakeAll(&state_);
       }
       throw;
     }
     // Release pairs with the acquire loads in get()/InitSlow(): the value's
     // construction happens before any read of it.
     if (state_.exchange(kReady, std::memory_order_release) == kRunningWaiters) {
-      internal::FutexWakeAll(&state_);
+      core::internal::FutexWakeAll(&state_);
     }
   }
 

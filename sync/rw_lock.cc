@@ -2,8 +2,8 @@
 
 #include "moirai/sync/rw_lock.h"
 
-#include "moirai/sync/internal/check.h"
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/check.h"
+#include "moirai/core/internal/futex.h"
 
 namespace moirai::sync {
 namespace {
@@ -28,7 +28,7 @@ void RwLock::WakeWriter() noexcept {
   // Release: orders our slot decrement before the epoch change the writer
   // observes (the writer re-sums after waking anyway).
   drain_epoch_.fetch_add(1, std::memory_order_release);
-  internal::FutexWake(&drain_epoch_, 1);
+  core::internal::FutexWake(&drain_epoch_, 1);
 }
 
 void RwLock::WaitWhileWriter() noexcept {
@@ -50,7 +50,7 @@ void RwLock::WaitWhileWriter() noexcept {
       s |= kReadersParked;
     }
     // Sleeps only while the word is still `s`; unlock() changes it first.
-    internal::FutexWait(&state_, s);
+    core::internal::FutexWait(&state_, s);
     s = state_.load(std::memory_order_relaxed);
   }
 }
@@ -78,7 +78,7 @@ void RwLock::WaitForReaders() noexcept {
     const std::uint32_t epoch = drain_epoch_.load(std::memory_order_seq_cst);
     state_.fetch_or(kWriterParked, std::memory_order_seq_cst);
     if (ReaderSum() == 0) break;
-    internal::FutexWait(&drain_epoch_, epoch);
+    core::internal::FutexWait(&drain_epoch_, epoch);
   }
   // Relaxed: only stops readers from waking us; nothing is published.
   state_.fetch_and(~kWriterParked, std::memory_order_relaxed);
@@ -105,9 +105,9 @@ void RwLock::unlock() noexcept ABSL_NO_THREAD_SAFETY_ANALYSIS {
   // Release pairs with the readers' seq_cst (hence acquire) load of state_
   // and with the next writer's acquisition of writer_mutex_.
   const std::uint32_t previous = state_.exchange(0, std::memory_order_release);
-  MOIRAI_SYNC_CHECK((previous & kWriter) != 0,
-                    "RwLock::unlock() called without an exclusive hold");
-  if (previous & kReadersParked) internal::FutexWakeAll(&state_);
+  MOIRAI_INTERNAL_CHECK((previous & kWriter) != 0,
+                        "RwLock::unlock() called without an exclusive hold");
+  if (previous & kReadersParked) core::internal::FutexWakeAll(&state_);
   writer_mutex_.unlock();
 }
 

@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "moirai/core/arch.h"
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/futex.h"
 #include "moirai/sync/internal/spin_wait.h"
 
 namespace moirai::sync {
@@ -42,7 +42,7 @@ absl::Status WaitGroup::Add(std::int32_t delta) noexcept {
     // before sleeping: either it sees the new generation or we see it.
     generation_.fetch_add(1, std::memory_order_seq_cst);
     if (sleepers_.load(std::memory_order_seq_cst) != 0) {
-      internal::FutexWakeAll(&generation_);
+      core::internal::FutexWakeAll(&generation_);
     }
   }
   return absl::OkStatus();
@@ -69,8 +69,8 @@ bool WaitGroup::WaitWithDeadline(absl::Time deadline) const noexcept {
       zero_seen = true;
       break;
     }
-    if (internal::FutexWait(&generation_, generation, deadline) ==
-        internal::FutexWaitResult::kTimedOut) {
+    if (core::internal::FutexWait(&generation_, generation, deadline) ==
+        core::internal::FutexWaitResult::kTimedOut) {
       zero_seen = generation_.load(std::memory_order_acquire) != generation;
       break;
     }

@@ -6,9 +6,9 @@
 #include <cstdlib>
 
 #include "moirai/async/runtime.h"
+#include "moirai/core/internal/futex.h"
 #include "moirai/core/task.h"
 #include "moirai/core/task_id.h"
-#include "moirai/sync/internal/futex.h"
 
 namespace moirai::async::internal {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/futex.h"
 
 namespace moirai::async::internal {
 
@@ -17,7 +17,7 @@ TimerQueue::~TimerQueue() {
     stop_ = true;
     epoch_.fetch_add(1, std::memory_order_relaxed);
   }
-  sync::internal::FutexWakeAll(&epoch_);
+  core::internal::FutexWakeAll(&epoch_);
   thread_.join();
 }
 
@@ -34,7 +34,7 @@ void TimerQueue::Add(TimerNode* node) {
     // sleeps.
     if (earliest) epoch_.fetch_add(1, std::memory_order_relaxed);
   }
-  if (earliest) sync::internal::FutexWake(&epoch_, 1);
+  if (earliest) core::internal::FutexWake(&epoch_, 1);
 }
 
 void TimerQueue::Remove(TimerNode* node) {
@@ -76,7 +76,7 @@ void TimerQueue::Loop() {
       to_wake.clear();
       continue;
     }
-    sync::internal::FutexWait(&epoch_, epoch, next);
+    core::internal::FutexWait(&epoch_, epoch, next);
   }
 }
 

@@ -9,8 +9,8 @@
 #include "moirai/async/internal/fiber.h"
 #include "moirai/async/internal/timer_queue.h"
 #include "moirai/async/runtime.h"
+#include "moirai/core/internal/futex.h"
 #include "moirai/core/task_context.h"
-#include "moirai/sync/internal/futex.h"
 
 namespace moirai::async::internal {
 

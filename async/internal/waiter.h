@@ -29,7 +29,7 @@
 
 #include "absl/time/time.h"
 #include "moirai/async/internal/execution_context.h"
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/futex.h"
 
 namespace moirai::async::internal {
 
@@ -95,7 +95,7 @@ class Waiter {
       // The waiter may already have returned and reused this stack slot: a
       // futex wake on it is at worst a spurious wake-up for another futex
       // user, and every futex user re-checks its condition.
-      sync::internal::FutexWake(&woken_, 1);
+      core::internal::FutexWake(&woken_, 1);
     }
   }
 
@@ -108,7 +108,7 @@ class Waiter {
       ParkCurrentFiber(fiber_);
     } else {
       while (woken_.load(std::memory_order_acquire) == 0) {
-        sync::internal::FutexWait(&woken_, 0);
+        core::internal::FutexWait(&woken_, 0);
       }
     }
   }
@@ -120,8 +120,8 @@ class Waiter {
   // waiting for that source's Wake()).
   void WaitUntilOrClaim(absl::Time deadline, int tag) noexcept {
     while (woken_.load(std::memory_order_acquire) == 0) {
-      if (sync::internal::FutexWait(&woken_, 0, deadline) ==
-              sync::internal::FutexWaitResult::kTimedOut &&
+      if (core::internal::FutexWait(&woken_, 0, deadline) ==
+              core::internal::FutexWaitResult::kTimedOut &&
           TryClaim(tag)) {
         return;  // we are the claimer: nobody else will Wake()
       }

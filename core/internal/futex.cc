@@ -1,6 +1,6 @@
 // Copyright 2026 The Moirai Authors.
 
-#include "moirai/sync/internal/futex.h"
+#include "moirai/core/internal/futex.h"
 
 #include <cerrno>
 #include <climits>
@@ -14,7 +14,7 @@
 #error "Moirai's futex layer supports Linux only"
 #endif
 
-namespace moirai::sync::internal {
+namespace moirai::core::internal {
 
 FutexWaitResult FutexWait(std::atomic<std::uint32_t>* word,
                           std::uint32_t expected,
@@ -54,4 +54,4 @@ int FutexWake(std::atomic<std::uint32_t>* word, int count) noexcept {
   return rc < 0 ? 0 : static_cast<int>(rc);
 }
 
-}  // namespace moirai::sync::internal
+}  // namespace moirai::core::internal

@@ -1,6 +1,6 @@
 // Copyright 2026 The Moirai Authors.
 //
-// sync/internal/futex.h
+// core/internal/futex.h
 // -----------------------------------------------------------------------------
 //
 // The one place Moirai talks to the Linux `futex(2)` system call. Every parking
@@ -15,8 +15,8 @@
 // with release before `FutexWake`, a waiter re-loads with acquire after
 // `FutexWait` returns).
 
-#ifndef MOIRAI_SYNC_INTERNAL_FUTEX_H_
-#define MOIRAI_SYNC_INTERNAL_FUTEX_H_
+#ifndef MOIRAI_CORE_INTERNAL_FUTEX_H_
+#define MOIRAI_CORE_INTERNAL_FUTEX_H_
 
 #include <atomic>
 #include <cstdint>
@@ -24,7 +24,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
-namespace moirai::sync::internal {
+namespace moirai::core::internal {
 
 static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t),
               "futex words must be plain 32-bit integers");
@@ -56,6 +56,6 @@ inline int FutexWakeAll(std::atomic<std::uint32_t>* word) noexcept {
   return FutexWake(word, 1 << 30);
 }
 
-}  // namespace moirai::sync::internal
+}  // namespace moirai::core::internal
 
-#endif  // MOIRAI_SYNC_INTERNAL_FUTEX_H_
+#endif  // MOIRAI_CORE_INTERNAL_FUTEX_H_
