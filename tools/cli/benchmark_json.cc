@@ -82,6 +82,59 @@ struct Accumulator {
   std::string error;
 };
 
+// Google Benchmark writes non-finite doubles as bare `NaN`, `-nan`, `inf` or
+// `Infinity` (for example the coefficient of variation of a counter whose
+// mean is 0), which strict JSON rejects. Outside string literals such tokens
+// become `null`, so a counter that is not a number is simply absent.
+std::string NullNonFiniteNumbers(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < text.size()) {
+        out.push_back(text[i + 1]);
+        i += 2;
+        continue;
+      }
+      if (c == '"') in_string = false;
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    const bool sign = (c == '-' || c == '+') && i + 1 < text.size() &&
+                      std::isalpha(static_cast<unsigned char>(text[i + 1]));
+    if (sign || std::isalpha(static_cast<unsigned char>(c))) {
+      std::size_t end = i + (sign ? 1 : 0);
+      while (end < text.size() &&
+             std::isalpha(static_cast<unsigned char>(text[end]))) {
+        ++end;
+      }
+      const absl::string_view word = text.substr(i, end - i);
+      const absl::string_view bare = sign ? word.substr(1) : word;
+      if (absl::EqualsIgnoreCase(bare, "nan") ||
+          absl::EqualsIgnoreCase(bare, "inf") ||
+          absl::EqualsIgnoreCase(bare, "infinity")) {
+        out.append("null");
+      } else {
+        out.append(word.data(), word.size());
+      }
+      i = end;
+      continue;
+    }
+    out.push_back(c);
+    ++i;
+  }
+  return out;
+}
+
 }  // namespace
 
 BenchmarkName ParseBenchmarkName(absl::string_view run_name) {
@@ -113,7 +166,8 @@ absl::string_view TimeKindName(TimeKind kind) {
 absl::StatusOr<BenchmarkOutput> ParseBenchmarkJson(absl::string_view text,
                                                    TimeKind time) {
   // `allow_exceptions = false`: bad text yields a discarded value, no throw.
-  const json root = json::parse(text.begin(), text.end(), nullptr, false);
+  const std::string strict = NullNonFiniteNumbers(text);
+  const json root = json::parse(strict.begin(), strict.end(), nullptr, false);
   if (root.is_discarded()) {
     return absl::InvalidArgumentError(
         "benchmark output is not valid JSON (did the binary crash before "

@@ -43,6 +43,22 @@ TEST(ParseBenchmarkNameTest, NoImplWhenSecondPartIsNotAnIdentifier) {
             (BenchmarkName{"BM_Foo", "", ""}));
 }
 
+// Regression: Google Benchmark wrote `"idle_rss_over_baseline_kib": NaN` (the
+// cv of a counter whose mean was 0) and the whole sched report was dropped.
+TEST(ParseBenchmarkJsonTest, NonFiniteCountersDoNotRejectTheFile) {
+  const std::string text = R"({
+    "context": {"note": "NaN inside a string stays"},
+    "benchmarks": [
+      {"name": "idle/moirai", "run_name": "idle/moirai", "run_type": "iteration",
+       "iterations": 1, "real_time": 10.0, "cpu_time": 1.0, "time_unit": "ns",
+       "a": NaN, "b": -nan, "c": Infinity, "d": -inf}
+    ]})";
+  absl::StatusOr<BenchmarkOutput> out =
+      ParseBenchmarkJson(text, TimeKind::kReal);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->context["note"], "NaN inside a string stays");
+}
+
 TEST(IsMoiraiImplTest, MoiraiAndItsVariants) {
   EXPECT_TRUE(IsMoiraiImpl("moirai"));
   EXPECT_TRUE(IsMoiraiImpl("moirai_spin"));
