@@ -9,6 +9,7 @@
 // and the report's count equals the futures that came back kCancelled.
 
 #include "moirai/sched/scheduler.h"
+#include "moirai/sched/internal/test_configs.h"
 
 #include <algorithm>
 #include <atomic>
@@ -89,10 +90,7 @@ TEST(SchedulerTest, SubmitRejectsEmptyTask) {
   EXPECT_EQ(s->Submit(core::Task()).code(), absl::StatusCode::kInvalidArgument);
 }
 
-struct Config {
-  StealPolicy policy;
-  int workers;
-};
+using Config = internal::TestConfig;
 
 class EveryTaskOnceTest : public ::testing::TestWithParam<Config> {};
 
@@ -146,25 +144,9 @@ TEST_P(EveryTaskOnceTest, EveryTaskRunsExactlyOnce) {
   EXPECT_EQ(executed, static_cast<std::uint64_t>(kRoots * kPerRoot));
 }
 
-std::vector<Config> AllConfigs() {
-  std::vector<Config> out;
-  for (StealPolicy p : {StealPolicy::kRandomVictim, StealPolicy::kStealHalf,
-                        StealPolicy::kLocalityAware}) {
-    for (int w : {1, 2, 4, 8, 16}) out.push_back(Config{p, w});
-  }
-  return out;
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    StrategiesAndWorkers, EveryTaskOnceTest, ::testing::ValuesIn(AllConfigs()),
-    [](const ::testing::TestParamInfo<Config>& param_info) {
-      const char* name =
-          param_info.param.policy == StealPolicy::kRandomVictim ? "random"
-          : param_info.param.policy == StealPolicy::kStealHalf  ? "half"
-                                                                : "locality";
-      return std::string(name) + "_" +
-             std::to_string(param_info.param.workers) + "w";
-    });
+INSTANTIATE_TEST_SUITE_P(StrategiesAndWorkers, EveryTaskOnceTest,
+                         ::testing::ValuesIn(internal::AllTestConfigs()),
+                         internal::TestConfigName);
 
 // A user-supplied strategy is used (it records that it was asked).
 class CountingStrategy final : public StealStrategy {

@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "moirai/core/arch.h"
 #include "moirai/core/task_context.h"
+#include "moirai/sched/internal/test_configs.h"
 #include "moirai/sched/scheduler.h"
 
 namespace moirai::sched {
@@ -52,10 +53,7 @@ long Fib(int n) {
   return a + b;
 }
 
-struct Config {
-  StealPolicy policy;
-  int workers;
-};
+using Config = internal::TestConfig;
 
 class FibTest : public ::testing::TestWithParam<Config> {};
 
@@ -70,25 +68,9 @@ TEST_P(FibTest, NestedForkJoinComputesFib) {
   EXPECT_EQ(*r, SerialFib(kFibN));
 }
 
-std::vector<Config> AllConfigs() {
-  std::vector<Config> out;
-  for (StealPolicy p : {StealPolicy::kRandomVictim, StealPolicy::kStealHalf,
-                        StealPolicy::kLocalityAware}) {
-    for (int w : {1, 2, 4, 8, 16}) out.push_back(Config{p, w});
-  }
-  return out;
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    StrategiesAndWorkers, FibTest, ::testing::ValuesIn(AllConfigs()),
-    [](const ::testing::TestParamInfo<Config>& param_info) {
-      const char* name =
-          param_info.param.policy == StealPolicy::kRandomVictim ? "random"
-          : param_info.param.policy == StealPolicy::kStealHalf  ? "half"
-                                                                : "locality";
-      return std::string(name) + "_" +
-             std::to_string(param_info.param.workers) + "w";
-    });
+INSTANTIATE_TEST_SUITE_P(StrategiesAndWorkers, FibTest,
+                         ::testing::ValuesIn(internal::AllTestConfigs()),
+                         internal::TestConfigName);
 
 // A 4-ary tree of nested groups, depth 5: every leaf bumps its own slot.
 void Tree(int depth, int index, std::vector<std::atomic<int>>* leaves) {

@@ -1,0 +1,50 @@
+// Copyright 2026 The Moirai Authors.
+//
+// sched/internal/test_configs.h
+// -----------------------------------------------------------------------------
+//
+// Test-only: the (steal strategy x worker count) grid every scheduler test
+// is parameterised over, and readable gtest names for it ("half_4w"). One
+// copy, so that every test covers the same configurations.
+
+#ifndef MOIRAI_SCHED_INTERNAL_TEST_CONFIGS_H_
+#define MOIRAI_SCHED_INTERNAL_TEST_CONFIGS_H_
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "moirai/sched/scheduler.h"
+
+namespace moirai::sched::internal {
+
+struct TestConfig {
+  StealPolicy policy;
+  int workers;
+};
+
+// Every steal strategy with 1, 2, 4, 8 and 16 workers (16 oversubscribes the
+// machines CI runs on, deliberately).
+inline std::vector<TestConfig> AllTestConfigs() {
+  std::vector<TestConfig> out;
+  for (StealPolicy p : {StealPolicy::kRandomVictim, StealPolicy::kStealHalf,
+                        StealPolicy::kLocalityAware}) {
+    for (int w : {1, 2, 4, 8, 16}) out.push_back(TestConfig{p, w});
+  }
+  return out;
+}
+
+// The name generator for INSTANTIATE_TEST_SUITE_P.
+inline std::string TestConfigName(
+    const ::testing::TestParamInfo<TestConfig>& param_info) {
+  const char* name =
+      param_info.param.policy == StealPolicy::kRandomVictim ? "random"
+      : param_info.param.policy == StealPolicy::kStealHalf  ? "half"
+                                                            : "locality";
+  return std::string(name) + "_" + std::to_string(param_info.param.workers) +
+         "w";
+}
+
+}  // namespace moirai::sched::internal
+
+#endif  // MOIRAI_SCHED_INTERNAL_TEST_CONFIGS_H_
