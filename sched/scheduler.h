@@ -244,6 +244,27 @@ class Scheduler {
   // none).
   absl::Status last_uncaught_error() const ABSL_LOCKS_EXCLUDED(error_mu_);
 
+  // Scheduler::HasLocalWork()
+  //
+  // For runtimes layered on the scheduler (async's fibers): true when the
+  // calling worker of this scheduler may have a queued task to run -- in its
+  // own deques or in the injection queue -- so a yielding fiber should
+  // really switch away. A hint: it may say true spuriously (a lane another
+  // worker just emptied by stealing), but never false while the calling
+  // worker's own deques hold a task. True when called off this scheduler's
+  // workers.
+  bool HasLocalWork() const noexcept {
+    const internal::Worker* w = OwnWorker();
+    return w == nullptr || w->local_mask != 0 || injection_.mask() != 0;
+  }
+
+  // Scheduler::HasIdleWorkers()
+  //
+  // For runtimes layered on the scheduler: true when some worker is parked
+  // or about to park, i.e. when work pushed now could run in parallel. A
+  // relaxed hint, not synchronised with anything.
+  bool HasIdleWorkers() const noexcept { return AnyIdle(); }
+
   // Scheduler::steal_strategy_name()
   absl::string_view steal_strategy_name() const noexcept {
     return strategy_->name();
