@@ -4,14 +4,15 @@
 // -----------------------------------------------------------------------------
 //
 // Fork-join and data-parallel workloads, Moirai against oneTBB, OpenMP
-// tasks and the serial code, with the same
+// tasks, Boost.Fiber (work_stealing) and the serial code, with the same
 // workload, sizes and compiler flags for each (see PERFORMANCE.md).
 //
 //   fib30_1t, fib30_2t   naive fib(30), one fork per call (about 1.35M tasks);
 //                        counter ns_per_task = time / forks.
-//   skynet_1m            1M leaf tasks, 10-ary tree, 2 threads. (The
-//                        Boost.Fiber work_stealing peer is not here yet: a
-//                        first version crashed inside the fiber switch.)
+//   skynet_1m            1M leaf tasks, 10-ary tree, 2 threads. Peers:
+//                        oneTBB task_group; Boost.Fiber work_stealing with
+//                        Boost's own skynet code (one fiber per node,
+//                        buffered channels, 2-page fixedsize stacks).
 //   nqueens12            all solutions of 12 queens, forking per placement in
 //                        the first 4 rows (serial below), 2 threads.
 //   matmul1024           C += A*B, 1024x1024 doubles, cache-oblivious
@@ -34,15 +35,20 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
+#include "boost/fiber/algo/work_stealing.hpp"
+#include "boost/fiber/all.hpp"
 #include "moirai/sched/parallel.h"
 #include "moirai/sched/scheduler.h"
 #include "moirai/sched/task_group.h"
@@ -225,6 +231,133 @@ std::uint64_t SkynetTbb(std::uint64_t num, std::uint64_t size) {
   return total;
 }
 
+// Boost.Fiber: the skynet benchmark as in Boost's own
+// libs/fiber/performance/fiber/skynet_stealing_detach.cpp (one fiber per
+// node, buffered channels, dispatch launch, small fixedsize stacks), on the
+// work_stealing algorithm with kThreads threads.
+//
+// The stack allocator is `fixedsize_stack` (malloc per stack, thread-safe):
+// `pooled_fixedsize_stack` is a `boost::pool` without a lock, and stealing
+// moves fibers (and their stack deallocations) between threads.
+using SkynetChannel = boost::fibers::buffered_channel<std::uint64_t>;
+using SkynetStack = boost::fibers::fixedsize_stack;
+
+void SkynetFiber(SkynetStack& salloc, SkynetChannel& c, std::uint64_t num,
+                 std::uint64_t size) {
+  if (size == 1) {
+    c.push(num);
+    return;
+  }
+  SkynetChannel rc{16};
+  const std::uint64_t sub = size / kSkynetDiv;
+  for (std::uint64_t i = 0; i < kSkynetDiv; ++i) {
+    boost::fibers::fiber{boost::fibers::launch::dispatch,
+                         std::allocator_arg,
+                         salloc,
+                         SkynetFiber,
+                         std::ref(salloc),
+                         std::ref(rc),
+                         num + i * sub,
+                         sub}
+        .detach();
+  }
+  std::uint64_t sum = 0;
+  for (std::uint64_t i = 0; i < kSkynetDiv; ++i) sum += rc.value_pop();
+  c.push(sum);
+}
+
+// The kThreads fiber threads of the Boost peer, started once per process.
+//
+// Boost.Fiber's work_stealing keeps its schedulers in a static array sized on
+// first use and numbers threads with a static counter that never resets, so
+// a process can install it on one set of threads only: a second set indexes
+// past the array (what crashed the first version of this peer, which made
+// fresh threads for every iteration). So the threads live as long as the
+// process, and between runs they block on a std::condition_variable (the
+// whole thread sleeps, so the spinning work_stealing dispatchers cost the
+// other benchmarks nothing). During a run, thread 0's main fiber runs the
+// root of the tree and the other threads' main fibers wait on a fiber
+// condition variable, leaving their dispatchers to steal.
+class BoostFiberPool {
+ public:
+  BoostFiberPool() {
+    for (int t = 0; t < kThreads; ++t) {
+      threads_.emplace_back([this, t] { ThreadMain(t); });
+    }
+  }
+  ~BoostFiberPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    start_cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  // Runs skynet(1M) on the pool; returns the sum.
+  std::uint64_t RunSkynet() {
+    std::unique_lock<std::mutex> lock(mu_);
+    const std::uint64_t gen = ++generation_;
+    start_cv_.notify_all();
+    done_cv_.wait(lock, [&] { return finished_ == gen; });
+    return result_;
+  }
+
+ private:
+  void ThreadMain(int t) {
+    boost::fibers::use_scheduling_algorithm<boost::fibers::algo::work_stealing>(
+        kThreads);
+    std::uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        start_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+      }
+      if (t == 0) {
+        SkynetChannel rc{2};
+        SkynetFiber(salloc_, rc, 0, kSkynetSize);
+        const std::uint64_t r = rc.value_pop();
+        {
+          std::lock_guard<boost::fibers::mutex> lock(fiber_mu_);
+          fiber_done_ = seen;
+        }
+        fiber_cv_.notify_all();
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          result_ = r;
+          finished_ = seen;
+        }
+        done_cv_.notify_all();
+      } else {
+        std::unique_lock<boost::fibers::mutex> lock(fiber_mu_);
+        fiber_cv_.wait(lock, [&] { return fiber_done_ == seen; });
+      }
+    }
+  }
+
+  SkynetStack salloc_{2 * SkynetStack::traits_type::page_size()};
+  std::mutex mu_;
+  std::condition_variable start_cv_;
+  std::condition_variable done_cv_;
+  bool stop_ = false;             // guarded by mu_
+  std::uint64_t generation_ = 0;  // guarded by mu_: runs requested
+  std::uint64_t finished_ = 0;    // guarded by mu_: runs finished
+  std::uint64_t result_ = 0;      // guarded by mu_
+  boost::fibers::mutex fiber_mu_;
+  boost::fibers::condition_variable fiber_cv_;
+  std::uint64_t fiber_done_ = 0;  // guarded by fiber_mu_
+  std::vector<std::thread> threads_;
+};
+
+void BM_Skynet_BoostFiber(benchmark::State& state) {
+  static BoostFiberPool pool;
+  for (auto _ : state) {
+    if (pool.RunSkynet() != kSkynetSum) state.SkipWithError("wrong skynet sum");
+  }
+}
+
 void BM_Skynet_Moirai(benchmark::State& state) {
   auto s = MakeScheduler(kThreads);
   for (auto _ : state) {
@@ -249,6 +382,10 @@ BENCHMARK(BM_Skynet_Moirai)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Skynet_Tbb)
     ->Name("skynet_1m/tbb")
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Skynet_BoostFiber)
+    ->Name("skynet_1m/boost_fiber")
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
