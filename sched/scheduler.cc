@@ -91,6 +91,10 @@ namespace {
 
 constexpr int kMaxWorkers = 1024;
 
+// PickLocal: one pick in this many that finds external work in a lane takes
+// it before the own deque's.
+constexpr std::uint32_t kInjectionFirstPeriod = 61;
+
 // xorshift64*: a cheap per-worker generator for victim selection.
 std::uint64_t NextRandom(Worker* w) noexcept {
   std::uint64_t x = w->rng;
@@ -288,7 +292,19 @@ void Scheduler::WorkerMain(Worker* w) {
 
 TaskNode* Scheduler::PickLocal(Worker* w) {
   const unsigned inj = injection_.mask();
-  unsigned avail = w->local_mask | inj;
+  // Fast path: exactly one lane has work, only in the own deque. The general
+  // loop below would pick it too, with nothing passed over (so no aging to
+  // record) and no injection queue to give precedence to.
+  const unsigned local = w->local_mask;
+  if (MOIRAI_LIKELY(inj == 0 && local != 0 && (local & (local - 1)) == 0)) {
+    const int lane = __builtin_ctz(local);
+    w->passed_over[lane] = 0;
+    TaskNode* n;
+    if (MOIRAI_LIKELY(w->lanes[lane].Pop(&n))) return n;
+    w->local_mask = 0;
+    return nullptr;
+  }
+  unsigned avail = local | inj;
   while (avail != 0) {
     // The most urgent available lane, unless aging says a less urgent one
     // has been passed over long enough.
@@ -304,10 +320,18 @@ TaskNode* Scheduler::PickLocal(Worker* w) {
     w->passed_over[lane] = 0;
     const unsigned bit = 1u << lane;
     TaskNode* n = nullptr;
-    // Every 61st pick the injection queue goes before the local deque of the
-    // same lane, so external submissions are not starved by local forks.
-    const bool injection_first = (++w->picks % 61) == 0;
-    if (injection_first && (inj & bit) != 0) n = injection_.Pop(lane);
+    // Every kInjectionFirstPeriod-th pick that sees external work the
+    // injection queue goes before the local deque of the same lane, so
+    // external submissions are not starved by local forks.
+    bool injection_first = false;
+    if ((inj & bit) != 0) {
+      if (w->picks_until_injection_first == 0) {
+        w->picks_until_injection_first = kInjectionFirstPeriod;
+        injection_first = true;
+      }
+      --w->picks_until_injection_first;
+    }
+    if (injection_first) n = injection_.Pop(lane);
     if (n == nullptr && (w->local_mask & bit) != 0) {
       if (!w->lanes[lane].Pop(&n)) {
         n = nullptr;
@@ -375,19 +399,23 @@ TaskNode* Scheduler::FindWork(Worker* w) {
   return nullptr;
 }
 
-void Scheduler::Execute(Worker* w, TaskNode* n) {
+void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
   TaskGroup* const g = n->group;
   const bool counted = n->counted;
+  // A home fork finished by its own group's Wait on the home worker: the
+  // group's local_ count, no atomic (see "Join counting" in task_group.h).
+  const bool local_done = g != nullptr && g == home_wait && n->local;
   // Relaxed: cancellation is a hint to skip work; the shutdown's completion
   // is ordered by pending_.
   const bool discard = state_.load(std::memory_order_relaxed) == kCancelling ||
                        (g != nullptr && g->IsCancelled());
-  if (discard) {
+  if (MOIRAI_UNLIKELY(discard)) {
     // Destroying the callable breaks a Spawn promise: its future gets
     // kCancelled.
     n->task.Reset();
     cancelled_.fetch_add(1, std::memory_order_relaxed);
-    // The group's Wait reports kCancelled (ordered by TaskDone's release).
+    // The group's Wait reports kCancelled (ordered by TaskDone's release, or
+    // by program order for a local completion).
     if (g != nullptr) g->cancelled_.store(true, std::memory_order_relaxed);
   } else {
     core::TaskContext ctx(
@@ -411,7 +439,13 @@ void Scheduler::Execute(Worker* w, TaskNode* n) {
     if (w != nullptr) Bump(w->executed);
   }
   FreeNode(w, n);
-  if (g != nullptr) g->TaskDone();  // may be the last access to *g
+  if (g != nullptr) {
+    if (local_done) {
+      g->LocalTaskDone();
+    } else {
+      g->TaskDone();  // may be the last access to *g
+    }
+  }
   if (counted) FinishCounted();
 }
 
@@ -458,7 +492,7 @@ void Scheduler::Park(Worker* w, const TaskGroup* g) {
   core::ThreadFence(std::memory_order_seq_cst);  // F2
   const bool must_stay_awake = MayHaveWork() ||
                                stop_.load(std::memory_order_acquire) ||
-                               (g != nullptr && g->PendingCount() == 0);
+                               (g != nullptr && g->Done());
   if (!must_stay_awake) {
     w->parked.store(true, std::memory_order_relaxed);
     const absl::Time start = absl::Now();
@@ -526,14 +560,17 @@ void Scheduler::WakeGroupWaiters() noexcept {
 }
 
 void Scheduler::HelpWhilePending(Worker* w, TaskGroup* g) {
+  // On the group's home worker its local forks are finished without
+  // atomics (see "Join counting" in task_group.h).
+  TaskGroup* const home_wait = w == g->home_ ? g : nullptr;
   int idle_rounds = 0;
   const int spin_rounds = options_.idle_policy == IdlePolicy::kSpinThenPark
                               ? options_.spin_rounds
                               : 0;
-  while (g->PendingCount() != 0) {
+  while (!g->Done()) {
     // Help-first: run anything, most likely our own forked child.
     if (TaskNode* n = FindWork(w)) {
-      Execute(w, n);
+      Execute(w, n, home_wait);
       idle_rounds = 0;
       continue;
     }
@@ -544,6 +581,9 @@ void Scheduler::HelpWhilePending(Worker* w, TaskGroup* g) {
       continue;
     }
     idle_rounds = 0;
+    // Parking: whoever finishes the last task must see the whole count in
+    // pending_ to wake us.
+    if (home_wait != nullptr) g->FoldLocalCount();
     // seq_cst: ordered before the waiter-bit CAS (see WakeGroupWaiters).
     w->waiting_on_group.store(true, std::memory_order_seq_cst);
     if (g->SetWaiterBit()) Park(w, g);
@@ -552,7 +592,8 @@ void Scheduler::HelpWhilePending(Worker* w, TaskGroup* g) {
 }
 
 void Scheduler::BlockWhilePending(TaskGroup* g) {
-  while (g->PendingCount() != 0) {
+  // Not a worker, so never the home worker: local_ is only read here.
+  while (!g->Done()) {
     // Read the epoch before setting the waiter bit: the finisher bumps it
     // only after its fetch_sub observed the bit (acquire/release on
     // pending_), so a bump after our load cannot be missed by FutexWait.

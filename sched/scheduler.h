@@ -307,6 +307,7 @@ class Scheduler {
   static void FreeNode(internal::Worker* w, internal::TaskNode* n) noexcept {
     n->group = nullptr;
     n->counted = false;
+    n->local = false;
     if (w != nullptr && w->free_count < kMaxFreeNodes) {
       n->next = w->free_nodes;
       w->free_nodes = n;
@@ -352,8 +353,12 @@ class Scheduler {
   internal::TaskNode* FindWork(internal::Worker* w);
   internal::TaskNode* PickLocal(internal::Worker* w);
   internal::TaskNode* StealWork(internal::Worker* w, bool* saw_retry);
-  // Runs (or, when cancelling, discards) `n` and recycles it.
-  void Execute(internal::Worker* w, internal::TaskNode* n);
+  // Runs (or, when cancelling, discards) `n` and recycles it. `home_wait`:
+  // the group whose Wait is running on its home worker `w` (or nullptr); a
+  // local task of that group is then accounted in its local_ count, without
+  // an atomic (see "Join counting" in task_group.h).
+  void Execute(internal::Worker* w, internal::TaskNode* n,
+               TaskGroup* home_wait = nullptr);
   // True when some queue may hold a task (used by the sleep protocol).
   bool MayHaveWork() const noexcept;
   // Parks `w` until woken (sleep protocol); returns at once if work

@@ -13,7 +13,7 @@ namespace moirai::sched {
 TaskGroup::~TaskGroup() { Wait().IgnoreError(); }
 
 absl::Status TaskGroup::Wait() {
-  if (PendingCount() != 0) {
+  if (!Done()) {
     internal::Worker* w = sched_->OwnWorker();
     if (w != nullptr) {
       sched_->HelpWhilePending(w, this);
@@ -21,28 +21,31 @@ absl::Status TaskGroup::Wait() {
       sched_->BlockWhilePending(this);
     }
   }
-  // The count is 0: clear the waiter bit if a wait set it, keeping any count
-  // a concurrent Run from another thread may have added meanwhile (the
+  // Done: clear the waiter bit if a wait set it, keeping any count a
+  // concurrent Run from another thread may have added meanwhile (the
   // common, never-parked case pays no read-modify-write). Relaxed: only the
   // bit changes, and its readers synchronise through the count.
   if ((pending_.load(std::memory_order_relaxed) & kWaiterBit) != 0) {
-    pending_.fetch_and(kCountMask, std::memory_order_relaxed);
+    pending_.fetch_and(~kWaiterBit, std::memory_order_relaxed);
   }
   // Acquire: pairs with the release exchange in CaptureException; the
-  // exception_ write is also ordered by pending_ reaching 0.
-  if (failed_.load(std::memory_order_acquire)) {
+  // exception_ write is also ordered by the group being done.
+  if (MOIRAI_UNLIKELY(failed_.load(std::memory_order_acquire))) {
     return core::internal::ExceptionToStatus(exception_);
   }
-  if (IsCancelled()) {
+  if (MOIRAI_UNLIKELY(IsCancelled())) {
     return absl::CancelledError("TaskGroup was cancelled");
   }
   return absl::OkStatus();
 }
 
 bool TaskGroup::SetWaiterBit() noexcept {
-  std::uint32_t v = pending_.load(std::memory_order_relaxed);
+  std::int64_t v = pending_.load(std::memory_order_relaxed);
   for (;;) {
-    if ((v & kCountMask) == 0) return false;
+    // local_ only grows while a waiter that is not on the home worker waits
+    // (concurrent home Runs); a home waiter folded it to 0 and is its only
+    // writer. See "Join counting".
+    if (Count(v) + local_.load(std::memory_order_relaxed) == 0) return false;
     if ((v & kWaiterBit) != 0) return true;
     // Release: the waiter's earlier stores (waiting_on_group, its epoch
     // load) happen before the finisher's acquire fetch_sub that sees the bit.
@@ -56,13 +59,20 @@ bool TaskGroup::SetWaiterBit() noexcept {
 }
 
 void TaskGroup::TaskDone() noexcept {
-  // Read everything we need before the decrement: once the count reaches 0
-  // the waiter may return and destroy the group.
+  // Read everything we need before the decrement: once the group is done
+  // the waiter may return and destroy it.
   Scheduler* const sched = sched_;
   // acq_rel: release publishes the task's effects to the waiter (pairs with
-  // the acquire load in PendingCount); acquire pairs with the waiter-bit CAS.
-  const std::uint32_t prev = pending_.fetch_sub(1, std::memory_order_acq_rel);
-  if (prev == (kWaiterBit | 1)) sched->WakeGroupWaiters();
+  // the acquire load in Done); acquire pairs with the waiter-bit CAS.
+  const std::int64_t prev = pending_.fetch_sub(kOne, std::memory_order_acq_rel);
+  // A waiter may be asleep and the count is now at or below zero: the group
+  // may be done (count + local_ == 0 for some local_ >= 0 the waiter holds
+  // fixed; see "Join counting"), so wake it to re-check. For a home waiter,
+  // which folded local_ into the count before setting the bit, this is
+  // exactly the decrement to zero.
+  if ((prev & kWaiterBit) != 0 && Count(prev) - 1 <= 0) {
+    sched->WakeGroupWaiters();
+  }
 }
 
 void TaskGroup::CaptureException(std::exception_ptr e) noexcept {
@@ -87,16 +97,6 @@ core::CancellationToken TaskGroup::token() {
     if (IsCancelled()) source_->RequestCancellation();
     // Release: publishes source_ to ContextToken's acquire load.
     has_source_.store(true, std::memory_order_release);
-  }
-  return source_->token();
-}
-
-core::CancellationToken TaskGroup::ContextToken() const {
-  // source_ is written once, under mu_, before has_source_ is set (release),
-  // and never changed afterwards; reading it after the acquire load below
-  // needs no lock.
-  if (!has_source_.load(std::memory_order_acquire)) {
-    return core::CancellationToken();
   }
   return source_->token();
 }

@@ -28,6 +28,24 @@
 // without the sleep-protocol fence (see Scheduler's "Sleeping": a local push
 // never loses the task, at worst a parked worker wakes a little later).
 //
+// Join counting (the split counter). A group created on a worker has a home
+// worker. Tasks forked on the home worker are counted in `local_`, a plain
+// counter that only the home worker's thread writes (relaxed load + store,
+// no read-modify-write); every other fork is counted in the atomic
+// `pending_`. A local task finished by the home worker inside this group's
+// own `Wait` decrements `local_`; a local task finished anywhere else (a
+// thief, another group's Wait, a shutdown drain) decrements `pending_`,
+// whose count may thus go below zero. The group is done when
+// count(pending_) + local_ == 0. So the common fork-join case -- the waiter
+// pops back its own child -- touches no shared atomic at all; only stolen
+// children pay for one. Before a home waiter parks it folds `local_` into
+// `pending_`, so that the task that brings the count to zero can wake it.
+// Waiters that are not on the home worker (a fiber that migrated, another
+// thread) never write `local_`; while they wait nobody decrements `local_`
+// either (only a home `Wait` does, and two `Wait`s may not overlap), so every
+// remaining task finishes through `pending_`, and each decrement that leaves
+// the count at or below zero with the waiter bit set wakes them to re-check.
+//
 // Cancellation: `Cancel()` marks the group; tasks not yet started are
 // skipped (destroyed unrun), running ones finish, and `Wait()` returns
 // kCancelled. Tasks can poll `token()` (or `TaskContext::current()`'s
@@ -61,6 +79,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "moirai/core/arch.h"
 #include "moirai/core/cancellation.h"
 #include "moirai/core/internal/check.h"
 #include "moirai/core/priority.h"
@@ -77,14 +96,14 @@ class TaskGroup {
   //
   // A group on `Scheduler::Current()`; constructing one outside a worker
   // (no current scheduler) aborts with a message: pass the scheduler then.
-  TaskGroup() : TaskGroup(Scheduler::Current()) {}
+  TaskGroup() : TaskGroup(internal::CurrentWorker()) {}
 
   // TaskGroup::TaskGroup(scheduler)
   //
   // `scheduler` must be non-null (aborts otherwise) and outlive the group.
   explicit TaskGroup(Scheduler* scheduler)
       : sched_(scheduler),
-        on_worker_(scheduler != nullptr && scheduler->OwnWorker() != nullptr) {
+        home_(scheduler != nullptr ? scheduler->OwnWorker() : nullptr) {
     MOIRAI_INTERNAL_CHECK(scheduler != nullptr,
                           "TaskGroup needs a scheduler: construct it inside a "
                           "task or pass one");
@@ -109,16 +128,28 @@ class TaskGroup {
     // not know about, so its tasks go through the counted external path (see
     // Scheduler's "Shutdown" notes); groups made inside tasks use the fast
     // local path.
-    internal::Worker* w = on_worker_ ? sched_->OwnWorker() : nullptr;
+    internal::Worker* w = home_ != nullptr ? sched_->OwnWorker() : nullptr;
     internal::TaskNode* n = Scheduler::AllocNode(w);
     // Nodes hold an empty Task; build the new one in place (no temporary).
     n->task.~Task();
     ::new (&n->task) core::Task(std::forward<F>(f), p);
     n->group = this;
-    // Relaxed: the increment is ordered before the decrement by the task's
-    // own publication (Enqueue's release push happens after this line, and
-    // the decrement happens after the task was taken).
-    pending_.fetch_add(1, std::memory_order_relaxed);
+    if (MOIRAI_LIKELY(w == home_ && w != nullptr)) {
+      // Home fork: counted in local_ (see "Join counting"). Only this thread
+      // writes local_, so a relaxed load + store is an exact increment; the
+      // push's release store of the deque's bottom orders it before any
+      // other thread's completion of the task (and so before the waiter's
+      // acquire of that completion).
+      n->local = true;
+      local_.store(local_.load(std::memory_order_relaxed) + 1,
+                   std::memory_order_relaxed);
+    } else {
+      // Relaxed: the increment is ordered before the decrement by the task's
+      // own publication (the enqueue's release push or the injection
+      // queue's mutex happens after this line, and the decrement happens
+      // after the task was taken).
+      pending_.fetch_add(kOne, std::memory_order_relaxed);
+    }
     sched_->EnqueueForGroup(w, n);
   }
 
@@ -152,35 +183,84 @@ class TaskGroup {
  private:
   friend class Scheduler;
 
-  // pending_ holds the number of outstanding tasks in the low 31 bits and
-  // kWaiterBit when a waiter may be asleep (then the task that brings the
-  // count to 0 wakes it).
-  static constexpr std::uint32_t kWaiterBit = 1u << 31;
-  static constexpr std::uint32_t kCountMask = kWaiterBit - 1;
-
-  std::uint32_t PendingCount() const noexcept {
-    // Acquire pairs with the acq_rel fetch_sub in TaskDone: seeing 0 makes
-    // every task's effects visible to the waiter.
-    return pending_.load(std::memory_order_acquire) & kCountMask;
+  // Private: the default constructor's delegate. `w` is the calling
+  // thread's worker (nullptr aborts: no current scheduler).
+  explicit TaskGroup(internal::Worker* w)
+      : sched_(w != nullptr ? w->scheduler : nullptr), home_(w) {
+    MOIRAI_INTERNAL_CHECK(w != nullptr,
+                          "TaskGroup needs a scheduler: construct it inside a "
+                          "task or pass one");
   }
 
-  // Sets kWaiterBit unless the count is 0; returns false if it is 0.
+  // pending_ holds a signed count of outstanding tasks times kOne, plus
+  // kWaiterBit when a waiter may be asleep. The count alone may be negative
+  // (home forks finished elsewhere; see "Join counting"): only
+  // count(pending_) + local_ is the number of outstanding tasks.
+  static constexpr std::int64_t kWaiterBit = 1;
+  static constexpr std::int64_t kOne = 2;
+  static constexpr std::int64_t Count(std::int64_t v) noexcept {
+    return v >> 1;  // arithmetic shift (C++20): drops the waiter bit
+  }
+
+  // True when every task run so far (as seen by this thread) has finished.
+  bool Done() const noexcept {
+    // Acquire pairs with the acq_rel fetch_sub in TaskDone: seeing a task's
+    // decrement makes its effects visible, and (for a home fork finished
+    // elsewhere) also the home thread's local_ increment that preceded the
+    // task's push; hence pending_ is read before local_.
+    const std::int64_t c = Count(pending_.load(std::memory_order_acquire));
+    return c + local_.load(std::memory_order_relaxed) == 0;
+  }
+
+  // Sets kWaiterBit unless the group is done; returns false if it is.
   bool SetWaiterBit() noexcept;
 
+  // Home worker only: moves local_ into pending_, so that the task that
+  // brings the count to zero sees the whole count (and wakes a parked home
+  // waiter). Called before the home waiter sets the waiter bit.
+  void FoldLocalCount() noexcept {
+    const std::int64_t l = local_.load(std::memory_order_relaxed);
+    if (l == 0) return;
+    local_.store(0, std::memory_order_relaxed);
+    // Relaxed: only this thread reads the sum while it waits (no other Wait
+    // may overlap), and the RMW chain on pending_ orders the completions.
+    pending_.fetch_add(l * kOne, std::memory_order_relaxed);
+  }
+
+  // Home worker only, inside this group's Wait: a local task finished.
+  void LocalTaskDone() noexcept {
+    local_.store(local_.load(std::memory_order_relaxed) - 1,
+                 std::memory_order_relaxed);
+  }
+
   // The token to install in a task's context (default when none created).
-  core::CancellationToken ContextToken() const ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  core::CancellationToken ContextToken() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    // source_ is written once, under mu_, before has_source_ is set
+    // (release), and never changed afterwards; reading it after the acquire
+    // load below needs no lock.
+    if (MOIRAI_LIKELY(!has_source_.load(std::memory_order_acquire))) {
+      return core::CancellationToken();
+    }
+    return source_->token();
+  }
 
   // Called by the scheduler when one of the group's tasks finished or was
-  // skipped. May be the last access to *this.
+  // skipped, except a local task finished by the home worker's Wait. May be
+  // the last access to *this.
   void TaskDone() noexcept;
 
   // Called by the scheduler for an exception thrown by one of the tasks.
   void CaptureException(std::exception_ptr e) noexcept;
 
   Scheduler* const sched_;
-  // True when constructed on one of sched_'s workers.
-  const bool on_worker_;
-  std::atomic<std::uint32_t> pending_{0};
+  // The worker the group was created on, or nullptr when created off the
+  // scheduler's workers.
+  internal::Worker* const home_;
+  std::atomic<std::int64_t> pending_{0};
+  // Home forks not yet finished by the home worker's Wait (see "Join
+  // counting"). Invariant: written only by home_'s thread; readable by any
+  // waiter.
+  std::atomic<std::int64_t> local_{0};
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> failed_{false};
   // Written once, by the task that flips failed_; read after pending_ reads 0.

@@ -6,11 +6,14 @@
 // Fork-join correctness: fib computed by nested TaskGroups equals the serial
 // value under every strategy and 1..16 workers; a tree of nested groups runs
 // every leaf exactly once; cancellation skips queued tasks; exceptions reach
-// Wait().
+// Wait(); the split join counter (home forks counted without atomics) stays
+// exact when the forks finish elsewhere, when the group's own tasks fork into
+// it from other workers, and when the waiter is not on the home worker.
 
 #include "moirai/sched/task_group.h"
 
 #include <atomic>
+#include <functional>
 #include <latch>
 #include <memory>
 #include <stdexcept>
@@ -90,6 +93,145 @@ TEST(TaskGroupTest, NestedGroupsRunEveryLeafOnce) {
   std::vector<std::atomic<int>> leaves(1024);
   ASSERT_TRUE(s->Spawn([&] { Tree(5, 0, &leaves); }).Get().ok());
   for (int i = 0; i < 1024; ++i) ASSERT_EQ(leaves[i].load(), 1) << i;
+}
+
+// The group's own tasks fork into it again, from whichever worker runs them
+// (home forks on the creator's worker, counted forks elsewhere), and the
+// creator's Wait waits for all of them: every node of a 4-ary tree of depth 5
+// runs exactly once.
+class SameGroupTreeTest : public ::testing::TestWithParam<Config> {};
+
+void SpreadInto(TaskGroup* g, int depth, int index,
+                std::vector<std::atomic<int>>* nodes) {
+  (*nodes)[index].fetch_add(1);
+  if (depth == 0) return;
+  for (int k = 0; k < 4; ++k) {
+    g->Run([=] { SpreadInto(g, depth - 1, index * 4 + k + 1, nodes); });
+  }
+}
+
+TEST_P(SameGroupTreeTest, NestedRunsIntoOneGroupAreAllWaitedFor) {
+  SchedulerOptions o;
+  o.num_workers = GetParam().workers;
+  o.steal_policy = GetParam().policy;
+  auto s = MakeScheduler(o);
+  // Indices: node i has children 4i+1..4i+4; depth 5 -> (4^6-1)/3 nodes.
+  constexpr int kNodes = (4096 - 1) / 3;
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::atomic<int>> nodes(kNodes);
+    absl::Status st = s->Spawn([&] {
+                         TaskGroup g;
+                         SpreadInto(&g, 5, 0, &nodes);
+                         return g.Wait();
+                       })
+                          .Get()
+                          .value();
+    ASSERT_TRUE(st.ok()) << st;
+    for (int i = 0; i < kNodes; ++i) ASSERT_EQ(nodes[i].load(), 1) << i;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(StrategiesAndWorkers, SameGroupTreeTest,
+                         ::testing::ValuesIn(internal::AllTestConfigs()),
+                         internal::TestConfigName);
+
+// A group created inside a task (so with a home worker, whose forks are
+// counted in its local count) is waited for by a thread that is not a worker
+// at all, after the creating task returned: the forks finish on the workers'
+// main loops (not inside the group's home Wait), so they must be counted
+// through the atomic count and wake the external waiter.
+TEST(TaskGroupTest, HomeForksWaitedForByExternalThread) {
+  for (int workers : {1, 2, 4}) {
+    auto s = MakeScheduler({.num_workers = workers});
+    constexpr int kTasks = 200;
+    std::vector<std::atomic<int>> runs(kTasks);
+    std::atomic<bool> go{false};
+    std::unique_ptr<TaskGroup> g;
+    ASSERT_TRUE(s->Spawn([&] {
+                   g = std::make_unique<TaskGroup>();
+                   for (int i = 0; i < kTasks; ++i) {
+                     g->Run([&, i] {
+                       // Hold the first task until the waiter is about to
+                       // wait, so that it (usually) has to park.
+                       if (i == 0) {
+                         while (!go.load()) core::CpuRelax();
+                       }
+                       runs[i].fetch_add(1);
+                     });
+                   }
+                 })
+                    .Get()
+                    .ok());
+    go.store(true);
+    EXPECT_TRUE(g->Wait().ok());
+    for (int i = 0; i < kTasks; ++i) ASSERT_EQ(runs[i].load(), 1) << i;
+    // Reuse from the same external thread: now off-worker forks.
+    std::atomic<int> again{0};
+    g->Run([&] { again.fetch_add(1); });
+    EXPECT_TRUE(g->Wait().ok());
+    EXPECT_EQ(again.load(), 1);
+  }
+}
+
+// The waiter is a worker, but not the group's home worker (as when a fiber
+// that created the group migrates): the home worker forks, then blocks until
+// a task submitted from outside (so run by another worker) has started and
+// waits on the group. The waiter steals the home forks (finishing them off
+// the home worker) while the released home worker runs the rest in its main
+// loop; both finish through the atomic count.
+TEST(TaskGroupTest, HomeForksWaitedForByAnotherWorker) {
+  for (int round = 0; round < 20; ++round) {
+    auto s = MakeScheduler({.num_workers = 2});
+    constexpr int kTasks = 64;
+    std::vector<std::atomic<int>> runs(kTasks);
+    std::unique_ptr<TaskGroup> g;
+    std::atomic<bool> forked{false}, waiter_started{false};
+    std::atomic<int> home_index{-1}, waiter_index{-1};
+    ASSERT_TRUE(s->Submit(core::Task([&] {
+                   home_index.store(Scheduler::CurrentWorkerIndex());
+                   g = std::make_unique<TaskGroup>();
+                   for (int i = 0; i < kTasks; ++i) {
+                     g->Run([&, i] { runs[i].fetch_add(1); });
+                   }
+                   forked.store(true);
+                   // Hold the home worker until the waiter runs elsewhere.
+                   while (!waiter_started.load()) core::CpuRelax();
+                 })).ok());
+    while (!forked.load()) core::CpuRelax();
+    core::Future<absl::Status> waited = s->Spawn([&] {
+      waiter_index.store(Scheduler::CurrentWorkerIndex());
+      waiter_started.store(true);
+      return g->Wait();
+    });
+    absl::StatusOr<absl::Status> st = std::move(waited).Get();
+    ASSERT_TRUE(st.ok() && st->ok());
+    EXPECT_NE(home_index.load(), waiter_index.load());
+    for (int i = 0; i < kTasks; ++i) ASSERT_EQ(runs[i].load(), 1) << i;
+  }
+}
+
+// Home forks of a cancelled group are skipped by the home Wait's fast path
+// (which counts them without atomics) and Wait still reports kCancelled.
+TEST(TaskGroupTest, CancelledHomeForksAreSkipped) {
+  auto s = MakeScheduler({.num_workers = 1});
+  std::atomic<int> ran{0};
+  absl::Status st = s->Spawn([&] {
+                       TaskGroup g;
+                       for (int i = 0; i < 10; ++i) {
+                         g.Run([&] { ran.fetch_add(1); });
+                       }
+                       g.Cancel();
+                       absl::Status w = g.Wait();
+                       // Reusable: a new fork after Wait is dropped too
+                       // (cancellation is sticky), and Wait returns at once.
+                       g.Run([&] { ran.fetch_add(1); });
+                       EXPECT_EQ(g.Wait().code(), absl::StatusCode::kCancelled);
+                       return w;
+                     })
+                        .Get()
+                        .value();
+  EXPECT_EQ(st.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(ran.load(), 0);
 }
 
 TEST(TaskGroupTest, GroupFromExternalThread) {

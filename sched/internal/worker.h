@@ -43,6 +43,10 @@ struct TaskNode {
   // TaskGroup tasks spawned on a worker, whose waiting parent stands for
   // them; see scheduler.h).
   bool counted = false;
+  // True when the task is a home fork of `group`, counted in the group's
+  // `local_` rather than its `pending_` (see "Join counting" in
+  // task_group.h). The flag stays with the node wherever it is stolen to.
+  bool local = false;
 };
 
 // An intrusive FIFO of nodes.
@@ -132,9 +136,10 @@ struct alignas(core::kFalseSharingRange) Worker {
   unsigned local_mask = 0;
   // Owner: aging, how many picks passed over each non-empty lane.
   std::uint32_t passed_over[core::kNumPriorities] = {};
-  // Owner: picks since the injection queue was last given precedence over
-  // the local deque of the same lane.
-  std::uint32_t picks = 0;
+  // Owner: picks left until the injection queue is next given precedence
+  // over the local deque of the same lane (counts down from
+  // kInjectionFirstPeriod; see Scheduler::PickLocal).
+  std::uint32_t picks_until_injection_first = 0;
   // Owner: recycled nodes.
   TaskNode* free_nodes = nullptr;
   int free_count = 0;
