@@ -252,10 +252,17 @@ class Scheduler {
   // really switch away. A hint: it may say true spuriously (a lane another
   // worker just emptied by stealing), but never false while the calling
   // worker's own deques hold a task. True when called off this scheduler's
-  // workers.
+  // workers. A lane's mask bit alone is not enough: the owner clears it only
+  // when a pop finds the lane empty, so after popping its last task the bit
+  // is still set; the owner's size check is exact for its own pushes (only it
+  // pushes) and at worst stale-high for thieves' pops.
   bool HasLocalWork() const noexcept {
     const internal::Worker* w = OwnWorker();
-    return w == nullptr || w->local_mask != 0 || injection_.mask() != 0;
+    if (w == nullptr || injection_.mask() != 0) return true;
+    for (unsigned m = w->local_mask; m != 0; m &= m - 1) {
+      if (!w->lanes[__builtin_ctz(m)].EmptyApprox()) return true;
+    }
+    return false;
   }
 
   // Scheduler::HasIdleWorkers()
