@@ -72,11 +72,12 @@ class Channel {
   // the current task. The item is not delivered when an error is returned.
   absl::Status Send(T item) {
     SendOperation c(this, std::move(item));
-    if (c.TryOrRegister(nullptr, 0) ==
-        internal::SelectCase::Outcome::kCompleted) {
+    internal::Waiter w;
+    if (TrySendOrRegister(&c, &w, 0, /*exclusive=*/true) ==
+        Outcome::kCompleted) {
       return c.status();
     }
-    return WaitOne(&c, "Channel::Send", [&] { return c.status(); });
+    return WaitRegistered(&c, &w, "Channel::Send", [&] { return c.status(); });
   }
 
   // Channel::Recv()
@@ -85,14 +86,17 @@ class Channel {
   // kOutOfRange once the channel is closed and drained; kCancelled/
   // kDeadlineExceeded from the current task.
   absl::StatusOr<T> Recv() {
-    absl::StatusOr<T> out = absl::UnknownError("not received");
+    // Always overwritten before it is returned. A message-less status, so
+    // that no StatusRep is allocated per call.
+    absl::StatusOr<T> out{absl::Status(absl::StatusCode::kUnknown, "")};
     RecvOperation c(this, &out);
-    if (c.TryOrRegister(nullptr, 0) ==
-        internal::SelectCase::Outcome::kCompleted) {
+    internal::Waiter w;
+    if (TryRecvOrRegister(&c, &w, 0, /*exclusive=*/true) ==
+        Outcome::kCompleted) {
       return out;
     }
-    absl::Status s =
-        WaitOne(&c, "Channel::Recv", [] { return absl::OkStatus(); });
+    absl::Status s = WaitRegistered(&c, &w, "Channel::Recv",
+                                    [] { return absl::OkStatus(); });
     if (!s.ok()) return s;
     return out;
   }
@@ -226,24 +230,29 @@ class Channel {
   };
   using Outcome = internal::SelectCase::Outcome;
 
-  // Waits on a one-case select; returns the case's status or the shared
-  // cancellation/deadline error.
+  // Send()/Recv()'s wait: `c` is registered with `w` (tag 0) and nowhere
+  // else. Returns the case's status or the shared cancellation/deadline
+  // error.
   template <typename OnDone>
-  absl::Status WaitOne(internal::SelectCase* c, absl::string_view what,
-                       OnDone on_done) {
-    for (;;) {
-      internal::Waiter w;
-      const Outcome o = c->TryOrRegister(&w, 0);
-      if (o == Outcome::kCompleted) return on_done();
-      if (o == Outcome::kRetry) continue;  // nothing registered, w unused
-      const int tag = internal::BlockOn(&w);
-      c->Unregister();
-      if (tag == 0) return on_done();
-      return internal::StatusForTag(tag, what);
-    }
+  absl::Status WaitRegistered(internal::SelectCase* c, internal::Waiter* w,
+                              absl::string_view what, OnDone on_done) {
+    const int tag = internal::BlockOn(w);
+    // Claimed with tag 0 only by PopClaimed(), which unlinked the node first:
+    // nothing to unregister. Otherwise (cancelled, deadline) it may still be
+    // queued.
+    if (tag == 0) return on_done();
+    c->Unregister();
+    return internal::StatusForTag(tag, what);
   }
 
-  Outcome TrySendOrRegister(SendOperation* c, internal::Waiter* w, int tag) {
+  // TrySendOrRegister() / TryRecvOrRegister()
+  //
+  // SelectCase::TryOrRegister() for one case. `exclusive`: `w` is registered
+  // nowhere else (a plain Send/Recv), so completing at once needs no claim,
+  // and the operation either completes or registers (never kLostClaim or
+  // kRetry).
+  Outcome TrySendOrRegister(SendOperation* c, internal::Waiter* w, int tag,
+                            bool exclusive = false) {
     Node* receiver = nullptr;
     {
       internal::SpinLock guard(&lock_);
@@ -253,7 +262,9 @@ class Channel {
         if (w != nullptr) Enqueue(&senders_, &c->node_, w, tag);
         return Outcome::kRegistered;
       }
-      if (w != nullptr && !w->TryClaim(tag)) return Outcome::kLostClaim;
+      if (w != nullptr && !exclusive && !w->TryClaim(tag)) {
+        return Outcome::kLostClaim;
+      }
       if (closed_) {
         c->node_.send_status = absl::FailedPreconditionError("channel closed");
         return Outcome::kCompleted;
@@ -266,8 +277,12 @@ class Channel {
       } else {
         // Every queued receiver had been claimed elsewhere (stale nodes,
         // now dropped) and the buffer is full. Without a Waiter: simply
-        // not ready. With one: we claimed it for nothing; retry afresh.
-        return w == nullptr ? Outcome::kRegistered : Outcome::kRetry;
+        // not ready. With an exclusive one (unclaimed): register it. With
+        // another: we claimed it for nothing; retry afresh.
+        if (w == nullptr) return Outcome::kRegistered;
+        if (!exclusive) return Outcome::kRetry;
+        Enqueue(&senders_, &c->node_, w, tag);
+        return Outcome::kRegistered;
       }
       c->node_.send_value.reset();
       c->node_.send_status = absl::OkStatus();
@@ -276,7 +291,8 @@ class Channel {
     return Outcome::kCompleted;
   }
 
-  Outcome TryRecvOrRegister(RecvOperation* c, internal::Waiter* w, int tag) {
+  Outcome TryRecvOrRegister(RecvOperation* c, internal::Waiter* w, int tag,
+                            bool exclusive = false) {
     Node* sender = nullptr;
     {
       internal::SpinLock guard(&lock_);
@@ -286,7 +302,9 @@ class Channel {
         if (w != nullptr) Enqueue(&receivers_, &c->node_, w, tag);
         return Outcome::kRegistered;
       }
-      if (w != nullptr && !w->TryClaim(tag)) return Outcome::kLostClaim;
+      if (w != nullptr && !exclusive && !w->TryClaim(tag)) {
+        return Outcome::kLostClaim;
+      }
       if (!buffer_.empty()) {
         *c->node_.recv_out = std::move(buffer_.front());
         buffer_.pop_front();
@@ -306,7 +324,10 @@ class Channel {
         *c->node_.recv_out = absl::OutOfRangeError("channel closed");
       } else {
         // All queued senders were claimed elsewhere; see TrySendOrRegister.
-        return w == nullptr ? Outcome::kRegistered : Outcome::kRetry;
+        if (w == nullptr) return Outcome::kRegistered;
+        if (!exclusive) return Outcome::kRetry;
+        Enqueue(&receivers_, &c->node_, w, tag);
+        return Outcome::kRegistered;
       }
     }
     if (sender != nullptr) sender->waiter->Wake();

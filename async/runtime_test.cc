@@ -2,6 +2,7 @@
 
 #include "moirai/async/runtime.h"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <set>
@@ -16,6 +17,7 @@
 #include "moirai/async/mutex.h"
 #include "moirai/core/internal/futex.h"
 #include "moirai/core/task_context.h"
+#include "moirai/sched/scheduler.h"
 
 namespace moirai::async {
 namespace {
@@ -311,6 +313,207 @@ TEST_P(RuntimeTest, PriorityHonouredOnOneWorker) {
   for (auto& h : hs) ASSERT_TRUE(h.Join().ok());
   ASSERT_EQ(order.size(), 10u);
   for (int i = 0; i < 5; ++i) EXPECT_LT(order[i], 100) << "high first";
+}
+
+// ---------------------------------------------------------------------------
+// Fast paths (see fiber.h): direct resume after Yield(), the run-next slot
+// for spawned and woken fibers, the lazy cancellation registration.
+
+// A yield must let a queued, more urgent fiber run before the yielder
+// continues: the direct resume only happens when nothing else is queued. The
+// yielder holds the only worker (spinning, no switch) until the thread has
+// queued the urgent fiber, so it sits in the injection queue at the yield.
+TEST_P(RuntimeTest, YieldRunsQueuedUrgentFiberFirst) {
+  if (GetParam() != 1) GTEST_SKIP() << "ordering is only defined on one worker";
+  auto rt = MakeRuntime(1);
+  testing_util::Flag started, queued;
+  std::atomic<bool> urgent_ran{false};
+  auto h = rt->Spawn([&] {
+    started.Notify();
+    while (!queued.IsSet()) {
+      // Hold the worker without switching.
+    }
+    Yield();
+    return urgent_ran.load();
+  });
+  started.Wait();
+  SpawnOptions o;
+  o.priority = core::Priority::kHigh;
+  auto urgent = rt->Spawn([&] { urgent_ran = true; }, o);
+  queued.Notify();
+  EXPECT_TRUE(h.Join().value()) << "the yielder was resumed first";
+  ASSERT_TRUE(urgent.Join().ok());
+}
+
+// The same for a more urgent child spawned by the yielding fiber itself: it
+// waits in the worker's run-next slot, and the yield must not resume the
+// yielder past it.
+TEST_P(RuntimeTest, YieldRunsUrgentChildFirst) {
+  if (GetParam() != 1) GTEST_SKIP() << "ordering is only defined on one worker";
+  auto rt = MakeRuntime(1);
+  std::atomic<bool> child_ran{false};
+  auto h = rt->Spawn([&] {
+    SpawnOptions o;
+    o.priority = core::Priority::kHigh;
+    auto child = Runtime::Current()->Spawn([&] { child_ran = true; }, o);
+    Yield();
+    const bool ran_first = child_ran.load();
+    EXPECT_TRUE(child.Join().ok());
+    return ran_first;
+  });
+  EXPECT_TRUE(h.Join().value()) << "the yielder was resumed first";
+}
+
+// A fiber spawned or woken into the run-next slot runs even when the fiber
+// that put it there never switches out again before it finishes (the slot
+// is emptied when the slice ends), and a second one pushes the first out to
+// the scheduler: nothing is lost, nothing runs twice.
+TEST_P(RuntimeTest, RunNextSlotIsAlwaysEmptied) {
+  auto rt = MakeRuntime(GetParam());
+  std::atomic<int> runs{0};
+  Channel<int> ch(0);
+  auto receiver = rt->Spawn([&] { return ch.Recv(); });
+  auto h = rt->Spawn([&] {
+    // Several spawns in a row: each pushes the previous one out of the slot.
+    std::vector<JoinHandle<void>> kids;
+    for (int i = 0; i < 5; ++i) {
+      kids.push_back(Runtime::Current()->Spawn([&] { runs.fetch_add(1); }));
+    }
+    // Detach them: nobody joins from here, the slot must still drain.
+    for (auto& k : kids) k.Detach();
+    // Wake the receiver (if it is parked already) and finish at once.
+    return ch.Send(42);
+  });
+  ASSERT_TRUE(h.Join().ok());
+  EXPECT_EQ(receiver.Join().value(), 42);
+  while (rt->live_fibers() != 0) std::this_thread::yield();
+  EXPECT_EQ(runs.load(), 5);
+}
+
+// Conservation through the slot under every worker count: a token travels
+// kLaps times around a ring of fibers joined by channels (every hop wakes
+// the next fiber from a running fiber, the slot's main use); every hop is
+// counted once and the token's value is the number of hops.
+TEST_P(RuntimeTest, RingOfFibersConservesHops) {
+  auto rt = MakeRuntime(GetParam());
+  constexpr int kFibers = 16;
+  const int laps = 20 * kScale;
+  std::vector<std::unique_ptr<Channel<long>>> links;
+  for (int i = 0; i < kFibers; ++i) {
+    links.push_back(std::make_unique<Channel<long>>(1));
+  }
+  std::atomic<long> hops{0};
+  std::vector<JoinHandle<long>> hs;
+  for (int i = 0; i < kFibers; ++i) {
+    hs.push_back(rt->Spawn([&, i]() -> long {
+      Channel<long>& in = *links[i];
+      Channel<long>& out = *links[(i + 1) % kFibers];
+      long last = -1;
+      for (int lap = 0; lap < laps; ++lap) {
+        absl::StatusOr<long> v = in.Recv();
+        if (!v.ok()) return -1;
+        hops.fetch_add(1);
+        last = *v + 1;
+        if (!out.Send(last).ok()) return -1;
+      }
+      return last;
+    }));
+  }
+  ASSERT_TRUE(links[0]->Send(0).ok());
+  long max_last = 0;
+  for (auto& h : hs) {
+    absl::StatusOr<long> r = h.Join();
+    ASSERT_TRUE(r.ok());
+    ASSERT_GT(*r, 0);
+    max_last = std::max(max_last, *r);
+  }
+  EXPECT_EQ(hops.load(), long{kFibers} * laps);
+  EXPECT_EQ(max_last, long{kFibers} * laps);
+  // The token came back to the first link after the last hop.
+  EXPECT_EQ(links[0]->TryRecv().value(), long{kFibers} * laps);
+}
+
+// Spawn/join trees (children go through the slot when no worker is idle and
+// may be stolen otherwise): every fiber runs exactly once and every result
+// reaches its parent.
+long SpawnTree(int depth) {
+  if (depth == 0) return 1;
+  Runtime* rt = Runtime::Current();
+  auto left = rt->Spawn([depth] { return SpawnTree(depth - 1); });
+  auto right = rt->Spawn([depth] { return SpawnTree(depth - 1); });
+  return 1 + left.Join().value() + right.Join().value();
+}
+
+TEST_P(RuntimeTest, SpawnJoinTreeCountsEveryFiber) {
+  auto rt = MakeRuntime(GetParam());
+#if defined(MOIRAI_TSAN) || defined(MOIRAI_ASAN)
+  constexpr int kDepth = 7;
+#else
+  constexpr int kDepth = 10;
+#endif
+  auto h = rt->Spawn([] { return SpawnTree(kDepth); });
+  EXPECT_EQ(h.Join().value(), (1L << (kDepth + 1)) - 1);
+}
+
+// The cancellation callback is registered at a fiber's first blocking wait.
+// A cancellation that arrives before it (while the fiber computes) must still
+// end that first wait, and one that arrives during a later wait too.
+TEST_P(RuntimeTest, CancelBeforeFirstBlockingWaitEndsIt) {
+  auto rt = MakeRuntime(GetParam());
+  Channel<int> never(1);
+  auto h = rt->Spawn([&] {
+    while (!core::TaskContext::current()->IsCancellationRequested()) Yield();
+    return never.Recv().status();
+  });
+  EXPECT_TRUE(h.Cancel());
+  EXPECT_EQ(h.Join().code(), absl::StatusCode::kCancelled);
+}
+
+TEST_P(RuntimeTest, CancelDuringSecondBlockingWaitEndsIt) {
+  auto rt = MakeRuntime(GetParam());
+  Channel<int> never(1);
+  testing_util::Flag started;
+  auto h = rt->Spawn([&] {
+    // First wait: registers the callback.
+    if (!async::SleepFor(absl::Microseconds(10)).ok()) {
+      return absl::InternalError("first wait failed");
+    }
+    started.Notify();
+    return never.Recv().status();
+  });
+  started.Wait();
+  EXPECT_TRUE(h.Cancel());
+  EXPECT_EQ(h.Join().code(), absl::StatusCode::kCancelled);
+}
+
+// Two runtimes, each on its own scheduler: a fiber of one that wakes a fiber
+// of the other must not hand it to its own worker (per-thread slots must not
+// mix schedulers). The woken fiber checks where it runs.
+TEST(RuntimeFastPathTest, WakeAcrossRuntimesStaysOnTheWokenRuntime) {
+  auto a = testing_util::MakeRuntime(1);
+  auto b = testing_util::MakeRuntime(1);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  constexpr int kRounds = 50;
+  Channel<int> to_b(0), to_a(0);
+  sched::Scheduler* const b_sched = b->scheduler();
+  auto on_b = b->Spawn([&] {
+    int wrong = 0;
+    for (int i = 0; i < kRounds; ++i) {
+      if (!to_b.Recv().ok()) return -1;
+      if (sched::Scheduler::Current() != b_sched) ++wrong;
+      if (!to_a.Send(i).ok()) return -1;
+    }
+    return wrong;
+  });
+  auto on_a = a->Spawn([&] {
+    for (int i = 0; i < kRounds; ++i) {
+      if (!to_b.Send(i).ok() || !to_a.Recv().ok()) return false;
+    }
+    return true;
+  });
+  EXPECT_TRUE(on_a.Join().value());
+  EXPECT_EQ(on_b.Join().value(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Workers, RuntimeTest, ::testing::Values(1, 2, 4),

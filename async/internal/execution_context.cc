@@ -16,23 +16,54 @@
 #include <sanitizer/tsan_interface.h>
 #endif
 
+#if defined(__x86_64__) && defined(__ELF__)
+// MoiraiAsyncSwitchContext: Boost 1.74's jump_x86_64_sysv_elf_gas.S without
+// the `stmxcsr`/`fnstcw` and `ldmxcsr`/`fldcw` pairs (see the header). The
+// frame is Boost's, so contexts from make_fcontext resume here unchanged:
+//   0x00 MXCSR + x87 CW (left as make_fcontext wrote them, never reloaded)
+//   0x08 r12, 0x10 r13, 0x18 r14, 0x20 r15, 0x28 rbx, 0x30 rbp, 0x38 rip
+// In: rdi = the context to switch to, rsi = data. Out (rax:rdx, or
+// rdi:rsi for a context's first entry through make_fcontext's trampoline):
+// the context switched away from, and data.
+asm(R"(
+  .pushsection .text
+  .globl MoiraiAsyncSwitchContext
+  .type MoiraiAsyncSwitchContext,@function
+  .align 16
+MoiraiAsyncSwitchContext:
+  leaq  -0x38(%rsp), %rsp
+  movq  %r12, 0x8(%rsp)
+  movq  %r13, 0x10(%rsp)
+  movq  %r14, 0x18(%rsp)
+  movq  %r15, 0x20(%rsp)
+  movq  %rbx, 0x28(%rsp)
+  movq  %rbp, 0x30(%rsp)
+  movq  %rsp, %rax
+  movq  %rdi, %rsp
+  movq  0x38(%rsp), %r8
+  movq  0x8(%rsp), %r12
+  movq  0x10(%rsp), %r13
+  movq  0x18(%rsp), %r14
+  movq  0x20(%rsp), %r15
+  movq  0x28(%rsp), %rbx
+  movq  0x30(%rsp), %rbp
+  leaq  0x40(%rsp), %rsp
+  movq  %rsi, %rdx
+  movq  %rax, %rdi
+  jmp   *%r8
+  .size MoiraiAsyncSwitchContext,.-MoiraiAsyncSwitchContext
+  .popsection
+)");
+#endif
+
 namespace moirai::async::internal {
 namespace {
 
 namespace ctx = boost::context::detail;
 
-// What a thread remembers about itself while one of its contexts runs.
-struct ThreadSwitchState {
-  ExecutionContext* running = nullptr;
-  // ASan: the thread's own stack, learned from finish_switch_fiber on arrival
-  // in a context, needed to announce the switch back.
-  const void* thread_stack_bottom = nullptr;
-  std::size_t thread_stack_size = 0;
-  // TSan: the thread's own fiber, to switch back to.
-  void* tsan_thread_fiber = nullptr;
-};
-
 thread_local ThreadSwitchState tls_switch_state;
+
+}  // namespace
 
 // Out of line on purpose: see the header (fibers migrate between threads, so
 // a thread-local's address must be recomputed after every switch).
@@ -41,8 +72,6 @@ __attribute__((noinline)) ThreadSwitchState* CurrentSwitchState() noexcept {
   asm volatile("" : "+r"(s));  // keep the compiler from caching the address
   return s;
 }
-
-}  // namespace
 
 ExecutionContext::~ExecutionContext() {
 #if defined(MOIRAI_TSAN)
@@ -73,64 +102,12 @@ ExecutionContext* ExecutionContext::Current() noexcept {
   return CurrentSwitchState()->running;
 }
 
-void ExecutionContext::Resume() noexcept {
-  EnsureOverflowHandlerOnThisThread();
-  ThreadSwitchState* ts = CurrentSwitchState();
-  if (MOIRAI_UNLIKELY(ts->running != nullptr || finished_)) {
-    std::fputs(
-        "moirai: ExecutionContext::Resume() from inside a fiber or on a "
-        "finished fiber\n",
-        stderr);
-    std::abort();
-  }
-  ts->running = this;
-  SetOverflowGuardForThisThread(stack_.guard_begin(), stack_.guard_end());
-#if defined(MOIRAI_ASAN)
-  void* thread_fake_stack = nullptr;
-  __sanitizer_start_switch_fiber(&thread_fake_stack, stack_.base, stack_.size);
-#endif
-#if defined(MOIRAI_TSAN)
-  ts->tsan_thread_fiber = __tsan_get_current_fiber();
-  __tsan_switch_to_fiber(tsan_fiber_, 0);
-#endif
-  ctx::transfer_t t = ctx::jump_fcontext(fctx_, this);
-#if defined(MOIRAI_ASAN)
-  __sanitizer_finish_switch_fiber(thread_fake_stack, nullptr, nullptr);
-#endif
-  // Back on the thread's stack (the thread never migrates): `ts` is valid.
-  fctx_ = t.fctx;
-  ts->running = nullptr;
-  SetOverflowGuardForThisThread(nullptr, nullptr);
-#if defined(MOIRAI_TSAN)
-  if (finished_) {
-    __tsan_destroy_fiber(tsan_fiber_);
-    tsan_fiber_ = nullptr;
-  }
-#endif
-}
-
-void ExecutionContext::ArrivedOnFiber() noexcept {
-#if defined(MOIRAI_ASAN)
-  ThreadSwitchState* ts = CurrentSwitchState();
-  __sanitizer_finish_switch_fiber(asan_fake_stack_, &ts->thread_stack_bottom,
-                                  &ts->thread_stack_size);
-#endif
-}
-
-void ExecutionContext::Suspend() noexcept {
-  ThreadSwitchState* ts = CurrentSwitchState();
-#if defined(MOIRAI_ASAN)
-  __sanitizer_start_switch_fiber(&asan_fake_stack_, ts->thread_stack_bottom,
-                                 ts->thread_stack_size);
-#endif
-#if defined(MOIRAI_TSAN)
-  __tsan_switch_to_fiber(ts->tsan_thread_fiber, 0);
-#endif
-  (void)ts;
-  ctx::transfer_t t = ctx::jump_fcontext(caller_, nullptr);
-  // Possibly on another thread now.
-  caller_ = t.fctx;
-  ArrivedOnFiber();
+void ExecutionContext::BadResume() noexcept {
+  std::fputs(
+      "moirai: ExecutionContext::Resume() from inside a fiber or on a "
+      "finished fiber\n",
+      stderr);
+  std::abort();
 }
 
 void ExecutionContext::Exit() noexcept {
@@ -145,7 +122,7 @@ void ExecutionContext::Exit() noexcept {
   __tsan_switch_to_fiber(ts->tsan_thread_fiber, 0);
 #endif
   (void)ts;
-  ctx::jump_fcontext(caller_, nullptr);
+  SwitchContext(caller_, nullptr);
   std::fputs("moirai: a finished fiber was resumed\n", stderr);
   std::abort();
 }

@@ -3,10 +3,18 @@
 // async/internal/execution_context.h
 // -----------------------------------------------------------------------------
 //
-// `ExecutionContext`: the bare stack switch under every Moirai fiber. It wraps
-// Boost.Context's `make_fcontext`/`jump_fcontext` (the cheapest switch Boost
-// offers: it saves callee-saved registers and swaps the stack pointer) and
-// tells the sanitizers about each switch, which Boost 1.74 does not do:
+// `ExecutionContext`: the bare stack switch under every Moirai fiber. It builds
+// contexts with Boost.Context's `make_fcontext` and switches with
+// `SwitchContext()` (below): Boost's `jump_fcontext` on most platforms, and on
+// x86-64 System V a copy of it that leaves out the save and reload of the
+// MXCSR and x87 control words. Those two instructions (`stmxcsr`, `ldmxcsr`)
+// wait for every floating-point instruction in flight and made up most of a
+// fiber switch's cost in the middle of real code. The price, as in marl and
+// Go: a fiber that changes the floating-point control modes (rounding,
+// exception masks; `fesetround`, `fesetenv`) must restore them before it
+// blocks or yields, or the change leaks to whatever runs next on that thread.
+// It also tells the sanitizers about each switch, which Boost 1.74 does not
+// do:
 //
 //  - AddressSanitizer: `__sanitizer_start_switch_fiber` before and
 //    `__sanitizer_finish_switch_fiber` after every jump, so ASan knows which
@@ -25,15 +33,74 @@
 // Thread-local state is read through out-of-line functions after every switch,
 // because a compiler may keep a thread-local's address in a register across a
 // call and a fiber can come back on another thread.
+//
+// Resume() and Suspend() are inline on purpose: a stack switch leaves the
+// CPU's return-address predictor holding the other stack's frames, so every
+// `ret` out of a frame that was live before the switch mispredicts. Inlined,
+// the switch lands in the caller's own frame (the fiber runtime's loop on one
+// side, the fiber's code on the other) and no such `ret` follows it.
 
 #ifndef MOIRAI_ASYNC_INTERNAL_EXECUTION_CONTEXT_H_
 #define MOIRAI_ASYNC_INTERNAL_EXECUTION_CONTEXT_H_
 
 #include <boost/context/detail/fcontext.hpp>
+#include <cstddef>
 
+#include "moirai/async/internal/overflow_handler.h"
 #include "moirai/async/internal/stack_pool.h"
+#include "moirai/core/arch.h"
+
+#if defined(MOIRAI_ASAN)
+#include <sanitizer/common_interface_defs.h>
+#endif
+#if defined(MOIRAI_TSAN)
+#include <sanitizer/tsan_interface.h>
+#endif
 
 namespace moirai::async::internal {
+
+// SwitchContext()
+//
+// `jump_fcontext` with Boost's calling convention and frame layout (so it
+// resumes contexts made by `make_fcontext` and by itself): saves the
+// callee-saved general registers on the current stack, switches to `to`, and
+// returns {the context switched away from, `data`} when switched back to.
+#if defined(__x86_64__) && defined(__ELF__)
+extern "C" boost::context::detail::transfer_t MoiraiAsyncSwitchContext(
+    boost::context::detail::fcontext_t to, void* data);
+inline boost::context::detail::transfer_t SwitchContext(
+    boost::context::detail::fcontext_t to, void* data) noexcept {
+  return MoiraiAsyncSwitchContext(to, data);
+}
+#else
+inline boost::context::detail::transfer_t SwitchContext(
+    boost::context::detail::fcontext_t to, void* data) noexcept {
+  return boost::context::detail::jump_fcontext(to, data);
+}
+#endif
+
+class ExecutionContext;
+
+// ThreadSwitchState
+//
+// What a thread remembers about itself while one of its contexts runs.
+struct ThreadSwitchState {
+  ExecutionContext* running = nullptr;
+  // ASan: the thread's own stack, learned from finish_switch_fiber on arrival
+  // in a context, needed to announce the switch back.
+  const void* thread_stack_bottom = nullptr;
+  std::size_t thread_stack_size = 0;
+  // TSan: the thread's own fiber, to switch back to.
+  void* tsan_thread_fiber = nullptr;
+  // EnsureOverflowHandlerOnThisThread() ran on this thread.
+  bool overflow_handler_ready = false;
+};
+
+// CurrentSwitchState()
+//
+// The calling thread's ThreadSwitchState. Out of line on purpose (see the
+// file comment): call it again after every switch.
+ThreadSwitchState* CurrentSwitchState() noexcept;
 
 class ExecutionContext {
  public:
@@ -55,13 +122,13 @@ class ExecutionContext {
   // Runs the context on the calling thread until it suspends or its entry
   // function returns. Must be called from a thread's own stack (not from
   // inside another ExecutionContext), and never on a finished context.
-  void Resume() noexcept;
+  inline void Resume() noexcept;
 
   // ExecutionContext::Suspend()
   //
   // Called on this context's own stack: switches back to the thread that
   // last resumed it. Returns when some thread resumes the context again.
-  void Suspend() noexcept;
+  inline void Suspend() noexcept;
 
   // ExecutionContext::finished()
   //
@@ -79,8 +146,10 @@ class ExecutionContext {
  private:
   static void Trampoline(boost::context::detail::transfer_t t);
   // Sanitizer bookkeeping on arrival on this context's stack.
-  void ArrivedOnFiber() noexcept;
+  inline void ArrivedOnFiber() noexcept;
   [[noreturn]] void Exit() noexcept;
+  // Resume()'s misuse check failed.
+  [[noreturn]] static void BadResume() noexcept;
 
   boost::context::detail::fcontext_t fctx_ = nullptr;    // this context
   boost::context::detail::fcontext_t caller_ = nullptr;  // the resumer
@@ -91,6 +160,63 @@ class ExecutionContext {
   void* asan_fake_stack_ = nullptr;  // ASan fake-stack handle while suspended
   [[maybe_unused]] void* tsan_fiber_ = nullptr;  // TSan fiber of this context
 };
+
+inline void ExecutionContext::Resume() noexcept {
+  ThreadSwitchState* ts = CurrentSwitchState();
+  if (MOIRAI_UNLIKELY(!ts->overflow_handler_ready)) {
+    EnsureOverflowHandlerOnThisThread();
+    ts->overflow_handler_ready = true;
+  }
+  if (MOIRAI_UNLIKELY(ts->running != nullptr || finished_)) BadResume();
+  ts->running = this;
+  SetOverflowGuardForThisThread(stack_.guard_begin(), stack_.guard_end());
+#if defined(MOIRAI_ASAN)
+  void* thread_fake_stack = nullptr;
+  __sanitizer_start_switch_fiber(&thread_fake_stack, stack_.base, stack_.size);
+#endif
+#if defined(MOIRAI_TSAN)
+  ts->tsan_thread_fiber = __tsan_get_current_fiber();
+  __tsan_switch_to_fiber(tsan_fiber_, 0);
+#endif
+  boost::context::detail::transfer_t t = SwitchContext(fctx_, this);
+#if defined(MOIRAI_ASAN)
+  __sanitizer_finish_switch_fiber(thread_fake_stack, nullptr, nullptr);
+#endif
+  // Back on the thread's stack (the thread never migrates): `ts` is valid.
+  fctx_ = t.fctx;
+  ts->running = nullptr;
+  SetOverflowGuardForThisThread(nullptr, nullptr);
+#if defined(MOIRAI_TSAN)
+  if (finished_) {
+    __tsan_destroy_fiber(tsan_fiber_);
+    tsan_fiber_ = nullptr;
+  }
+#endif
+}
+
+inline void ExecutionContext::ArrivedOnFiber() noexcept {
+#if defined(MOIRAI_ASAN)
+  ThreadSwitchState* ts = CurrentSwitchState();
+  __sanitizer_finish_switch_fiber(asan_fake_stack_, &ts->thread_stack_bottom,
+                                  &ts->thread_stack_size);
+#endif
+}
+
+inline void ExecutionContext::Suspend() noexcept {
+  ThreadSwitchState* ts = CurrentSwitchState();
+#if defined(MOIRAI_ASAN)
+  __sanitizer_start_switch_fiber(&asan_fake_stack_, ts->thread_stack_bottom,
+                                 ts->thread_stack_size);
+#endif
+#if defined(MOIRAI_TSAN)
+  __tsan_switch_to_fiber(ts->tsan_thread_fiber, 0);
+#endif
+  (void)ts;
+  boost::context::detail::transfer_t t = SwitchContext(caller_, nullptr);
+  // Possibly on another thread now.
+  caller_ = t.fctx;
+  ArrivedOnFiber();
+}
 
 }  // namespace moirai::async::internal
 

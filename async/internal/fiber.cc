@@ -4,13 +4,44 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "moirai/async/runtime.h"
+#include "moirai/core/arch.h"
 #include "moirai/core/internal/futex.h"
 #include "moirai/core/task.h"
 #include "moirai/core/task_id.h"
+#include "moirai/sched/scheduler.h"
 
 namespace moirai::async::internal {
+namespace {
+
+// What RunSlice() keeps per worker thread. Only the owning thread touches it
+// (no atomics): the slot is filled and emptied by code running on that
+// thread, on the worker's stack or on the fiber it runs, which cannot migrate
+// while it runs.
+struct SliceState {
+  // Non-null while RunSlice() runs on this thread: the scheduler whose worker
+  // the thread is. Fibers of runtimes on other schedulers never use the slot,
+  // so two runtimes/schedulers in one process do not mix.
+  sched::Scheduler* scheduler = nullptr;
+  // The run-next slot (see fiber.h): a ready fiber of `scheduler`'s runtimes,
+  // resumed or submitted when the running fiber switches out.
+  FiberBase* next = nullptr;
+};
+
+thread_local SliceState tls_slice;
+
+// Out of line, like CurrentSwitchState() in execution_context.cc: it is
+// called on fibers, which may resume on another thread, so the thread-local's
+// address must not be cached across a switch.
+__attribute__((noinline)) SliceState* CurrentSlice() noexcept {
+  SliceState* s = &tls_slice;
+  asm volatile("" : "+r"(s));  // keep the compiler from caching the address
+  return s;
+}
+
+}  // namespace
 
 FiberBase* CurrentFiber() noexcept { return FiberBase::Current(); }
 
@@ -28,17 +59,13 @@ void FiberBase::Start(void* control_block, core::Priority priority,
                        : core::CancellationSource();
   task_ctx_ = core::TaskContext(core::TaskId::Next(), priority, deadline,
                                 cancel_source_.token());
-  // The callback only claims and wakes the fiber's current waiter; it runs
-  // on the cancelling thread (or right here if `parent` is cancelled).
-  cancel_registration_ =
-      cancel_source_.token().OnCancel([this] { OnCancelRequested(); });
   Stack below = stack_;
   below.size =
       static_cast<std::size_t>(static_cast<char*>(control_block) - stack_.base);
   // Keep the entry frame 16-byte aligned below the control block.
   below.size &= ~std::size_t{15};
   Init(below, &FiberBase::Entry, this);
-  Schedule();
+  MakeReady();
 }
 
 void FiberBase::Entry(void* self) noexcept {
@@ -57,19 +84,33 @@ void FiberBase::Schedule() noexcept {
   }
 }
 
-void FiberBase::RunSlice() noexcept {
+void FiberBase::MakeReady() noexcept {
+  SliceState* s = CurrentSlice();
+  sched::Scheduler* const sch = runtime_->scheduler();
+  // The slot only on a worker inside RunSlice() (which empties it), and only
+  // while no worker is idle: an idle worker could run the fiber in parallel
+  // if it went to the scheduler.
+  if (s->scheduler == sch && !sch->HasIdleWorkers()) {
+    if (FiberBase* older = std::exchange(s->next, this)) older->Schedule();
+    return;
+  }
+  Schedule();
+}
+
+// Inlined into RunSlice() so that the switch back lands in RunSlice()'s own
+// frame (see "Resume() and Suspend() are inline" in execution_context.h).
+__attribute__((always_inline)) inline FiberBase* FiberBase::RunOnce() noexcept {
   core::TaskContext* previous = core::TaskContext::Exchange(&task_ctx_);
   action_ = Action::kNone;
   Resume();
   core::TaskContext::Exchange(previous);
   if (finished()) {
     Finish();
-    return;
+    return nullptr;
   }
   switch (action_) {
     case Action::kYield:
-      Schedule();
-      break;
+      return this;
     case Action::kPark: {
       // The fiber is now fully switched out. Publish kParked unless an
       // Unpark() arrived while it was switching (kNotified). acq_rel: the
@@ -81,36 +122,65 @@ void FiberBase::RunSlice() noexcept {
                                                std::memory_order_acq_rel,
                                                std::memory_order_acquire)) {
         wake_state_.store(kRunning, std::memory_order_relaxed);
-        Schedule();
+        return this;
       }
-      break;
+      return nullptr;
     }
     case Action::kNone:
-      std::fputs("moirai: fiber switched out without an action\n", stderr);
-      std::abort();
+      break;
   }
+  std::fputs("moirai: fiber switched out without an action\n", stderr);
+  std::abort();
 }
 
-void FiberBase::Park() noexcept {
-  action_ = Action::kPark;
-  Suspend();
+void FiberBase::RunSlice() noexcept {
+  SliceState* s = CurrentSlice();
+  sched::Scheduler* const sch = runtime_->scheduler();
+  if (MOIRAI_UNLIKELY(s->scheduler != nullptr ||
+                      sched::Scheduler::Current() != sch)) {
+    // Not on a worker of this fiber's scheduler: one slice, no fast paths.
+    if (FiberBase* again = RunOnce()) again->Schedule();
+    return;
+  }
+  s->scheduler = sch;
+  // Invariant: the slot is empty on entry and on exit, so every fiber put in
+  // it is resumed or submitted by this call.
+  FiberBase* f = this;
+  for (int direct = 0;; ++direct) {
+    // After RunOnce() `f` may be gone (finished and released).
+    FiberBase* again = f->RunOnce();
+    FiberBase* next = std::exchange(s->next, nullptr);
+    if (again != nullptr && next != nullptr) {
+      // Two runnable fibers: the scheduler orders them by priority.
+      again->Schedule();
+      next->Schedule();
+      break;
+    }
+    FiberBase* ready = again != nullptr ? again : next;
+    if (ready == nullptr) break;
+    // Anything queued on this worker (any priority, or the injection queue)
+    // goes through the scheduler with `ready`, which then picks by priority
+    // and aging; so does `ready` once the budget is spent.
+    if (direct >= kMaxDirectSwitches || sch->HasLocalWork()) {
+      ready->Schedule();
+      break;
+    }
+    f = ready;
+  }
+  s->scheduler = nullptr;
 }
 
 void FiberBase::Unpark() noexcept {
   // acq_rel: release publishes the waker's writes (the handed-over value) to
-  // the fiber; acquire on reading kParked orders our Schedule() after the
-  // fiber's switch-out. If the fiber is still switching out (kRunning), the
-  // worker's CAS in RunSlice() sees kNotified and re-submits it instead; we
-  // must not touch the fiber after this exchange in that case.
+  // the fiber; acquire on reading kParked orders our MakeReady() (and the
+  // resume that follows, on whichever thread) after the fiber's switch-out.
+  // If the fiber is still switching out (kRunning), the worker's CAS in
+  // RunOnce() sees kNotified and runs it again instead; we must not touch the
+  // fiber after this exchange in that case.
   if (wake_state_.exchange(kNotified, std::memory_order_acq_rel) == kParked) {
     wake_state_.store(kRunning, std::memory_order_relaxed);
-    Schedule();
+    MakeReady();
   }
-}
-
-void FiberBase::Yield() noexcept {
-  action_ = Action::kYield;
-  Suspend();
 }
 
 void FiberBase::WaitFinished() noexcept {
@@ -145,6 +215,15 @@ void FiberBase::ArmCancellation(Waiter* w) noexcept {
   {
     SpinLock lock(&waiter_mu_);
     cancellable_waiter_ = w;
+  }
+  if (MOIRAI_UNLIKELY(!cancel_registered_)) {
+    // First blocking wait: register the callback that claims and wakes the
+    // armed waiter. It runs on the cancelling thread, or right here if the
+    // fiber is already cancelled (then it claims `w` and the Park() in
+    // `w->Wait()` returns at once).
+    cancel_registered_ = true;
+    cancel_registration_ =
+        cancel_source_.token().OnCancel([this] { OnCancelRequested(); });
   }
   // A cancellation that ran its callback before the waiter was armed found
   // no waiter: catch it here.

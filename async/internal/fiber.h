@@ -7,16 +7,33 @@
 // own pooled stack (no heap allocation per spawn when the pool has a stack);
 // the ExecutionContext runs on the rest of the stack below it.
 //
-// Life of a fiber: Runtime::Spawn builds the control block and submits a
-// scheduler task that calls RunSlice(); RunSlice() switches into the fiber
-// (with the fiber's TaskContext installed) and, when the fiber switches back,
-// acts on what it asked for:
-//   - kYield: submit another slice (the fiber may be stolen by another worker);
+// Life of a fiber: Runtime::Spawn builds the control block and makes it
+// ready (see MakeReady()): a scheduler task that calls RunSlice(). RunSlice()
+// switches into the fiber (with the fiber's TaskContext installed) and, when
+// the fiber switches back, acts on what it asked for:
+//   - kYield: run it again (the fiber may be stolen by another worker);
 //   - kPark:  park, unless an Unpark already arrived (see wake_state_);
 //   - finished: publish the result to the joiner and drop the fiber's
 //     reference.
 // Acting *after* the switch is what makes parking race-free: no other worker
 // can resume the fiber while its registers are still on this worker.
+//
+// Fast paths (the scheduler is the slow path; see RunSlice() in fiber.cc):
+//   - Direct resume: a fiber that yields, or whose park was overtaken by an
+//     Unpark, is resumed by the same RunSlice() call without a scheduler round
+//     trip when the worker has nothing else queued (Scheduler::HasLocalWork()).
+//   - Run-next slot: a fiber made ready (spawned or unparked) by code running
+//     inside RunSlice() on a worker of its scheduler, while no worker is idle
+//     to run it in parallel, goes into that worker thread's one-fiber slot
+//     instead of the scheduler. RunSlice() empties the slot as soon as the
+//     running fiber switches out: it resumes the slot's fiber directly when
+//     nothing else is queued, else submits it. A second ready fiber pushes the
+//     older one out of the slot to the scheduler. So a slot fiber waits at
+//     most until the fiber that readied it next yields, parks or finishes
+//     (meanwhile it cannot be stolen: a fiber must not busy-wait, without
+//     yielding, for a fiber it just woke or spawned).
+//   Both are bounded (kMaxDirectSwitches per scheduler task), so a chain of
+//   direct switches returns to the scheduler regularly.
 //
 // References: one for the running fiber, one for the JoinHandle; the control
 // block and the stack are released when both are gone.
@@ -98,18 +115,34 @@ class FiberBase : public ExecutionContext {
   // Submits one slice of this fiber to the runtime's scheduler.
   void Schedule() noexcept;
 
+  // FiberBase::MakeReady()
+  //
+  // The fiber is runnable (new, or its park was claimed by Unpark): puts it
+  // in the calling worker's run-next slot when allowed (see the file
+  // comment), else Schedule().
+  void MakeReady() noexcept;
+
   // FiberBase::RunSlice()
   //
-  // Runs the fiber on the calling worker until it yields, parks or ends.
+  // The scheduler task's body: runs the fiber on the calling worker until it
+  // yields, parks or ends, then keeps running directly whatever the fast
+  // paths allow (this fiber again, or the run-next slot's), up to
+  // kMaxDirectSwitches switches.
   void RunSlice() noexcept;
 
   // FiberBase::Park() / Unpark() / Yield()
   //
   // Park() is called on the fiber itself and returns after one Unpark().
   // Yield() lets other ready work run and comes back later.
-  void Park() noexcept;
+  void Park() noexcept {
+    action_ = Action::kPark;
+    Suspend();
+  }
   void Unpark() noexcept;
-  void Yield() noexcept;
+  void Yield() noexcept {
+    action_ = Action::kYield;
+    Suspend();
+  }
 
   // FiberBase::IsFinished()
   //
@@ -170,7 +203,14 @@ class FiberBase : public ExecutionContext {
 
   enum class Action : std::uint8_t { kNone, kYield, kPark };
 
+  // Direct switches (resumes without the scheduler) per RunSlice() call.
+  static constexpr int kMaxDirectSwitches = 64;
+
   static void Entry(void* self) noexcept;
+  // Runs the fiber until it switches out and acts on why; returns this fiber
+  // when it is runnable again (yielded, or its park was overtaken by an
+  // Unpark), nullptr when it parked or finished.
+  FiberBase* RunOnce() noexcept;
   void OnCancelRequested() noexcept;
   void Finish() noexcept;
 
@@ -178,7 +218,10 @@ class FiberBase : public ExecutionContext {
   const Stack stack_;  // the whole stack, control block included
   core::TaskContext task_ctx_;
   core::CancellationSource cancel_source_;
+  // Registered lazily, by the first ArmCancellation() (on the fiber), so that
+  // a fiber that never blocks pays nothing for it; unregistered in Finish().
   core::CancellationRegistration cancel_registration_;
+  bool cancel_registered_ = false;  // fiber (then Finish) only
   SpinMutex waiter_mu_;
   Waiter* cancellable_waiter_ ABSL_GUARDED_BY(waiter_mu_) = nullptr;
   Action action_ = Action::kNone;  // written on the fiber, read by RunSlice
