@@ -24,6 +24,24 @@
 //   fences; the release stores make the argument local and keep
 //   ThreadSanitizer, which does not model fences, exact.
 //
+//   Asymmetric fences (Linux). The store-load fence in Pop is the owner's
+//   main cost (an `xchg` per pop on x86, most of a fork-join task's
+//   scheduling time), while steals are rare. Where the kernel offers
+//   membarrier(2) with MEMBARRIER_CMD_PRIVATE_EXPEDITED, the deque moves that
+//   cost to the thieves: the owner separates its store of `bottom_` and its
+//   load of `top_` by a compiler barrier only, and each thief, between its
+//   load of `top_` and its load of `bottom_`, calls membarrier, which returns
+//   only after every running thread of the process has executed a full
+//   memory barrier (a thread that is not running passes one when it is
+//   switched out). This is the asymmetric Dekker pairing of D. Dice, H. Huang
+//   and M. Yang, "Asymmetric Dekker Synchronization" (2001), as in folly's
+//   asymmetricLightBarrier/asymmetricHeavyBarrier and liburcu's membarrier
+//   flavour; the argument for the deque is in Pop. The mode is chosen once
+//   per process (`internal::AsymmetricFencesAvailable()`); without
+//   membarrier, under ThreadSanitizer (which models neither fence), and for
+//   instrumented `Atom`s (whose schedules are sequentially consistent
+//   anyway), the symmetric fences of the paper are used.
+//
 //   Steal-half is a loop of single steals (as crossbeam-deque does for its LIFO
 //   flavour): a thief cannot claim k > 1 elements with one CAS of `top_`,
 //   because the owner pops from the bottom without a CAS while it believes
@@ -64,6 +82,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -71,7 +90,52 @@
 
 #include "moirai/core/arch.h"
 
+#if defined(__linux__)
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace moirai::lockfree {
+
+namespace internal {
+
+// AsymmetricFencesAvailable()
+//
+// True when membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) works in this
+// process (registered on the first call; thread-safe). Always false under
+// ThreadSanitizer. A process-wide capability, not mutable state: every deque
+// sees the same answer.
+inline bool AsymmetricFencesAvailable() noexcept {
+#if defined(__linux__) && defined(__NR_membarrier) && !defined(MOIRAI_TSAN)
+  static const bool available = [] {
+    const long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+    if (cmds < 0 || (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) {
+      return false;
+    }
+    return syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+                   0, 0) == 0;
+  }();
+  return available;
+#else
+  return false;
+#endif
+}
+
+// AsymmetricHeavyFence()
+//
+// Returns after every running thread of the process has executed a full
+// memory barrier. Only valid once AsymmetricFencesAvailable() returned true;
+// a failure then is a broken kernel promise and aborts.
+inline void AsymmetricHeavyFence() noexcept {
+#if defined(__linux__) && defined(__NR_membarrier) && !defined(MOIRAI_TSAN)
+  if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
+    std::abort();  // registered, yet refused: no safe way to continue
+  }
+#endif
+}
+
+}  // namespace internal
 
 // StealStatus
 //
@@ -111,7 +175,11 @@ class WorkStealingDeque {
   // Creates an empty deque. `initial_capacity` is rounded up to a power of two
   // (minimum 2).
   explicit WorkStealingDeque(std::size_t initial_capacity = kDefaultCapacity)
-      : top_(0), bottom_(0) {
+      : top_(0),
+        bottom_(0),
+        asymmetric_(
+            std::is_same_v<Atom<std::int64_t>, std::atomic<std::int64_t>> &&
+            internal::AsymmetricFencesAvailable()) {
     std::size_t cap = 2;
     while (cap < initial_capacity) cap <<= 1;
     buffers_.push_back(std::make_unique<Buffer>(cap));
@@ -158,24 +226,49 @@ class WorkStealingDeque {
     const std::int64_t b = bottom_.load(std::memory_order_relaxed) - 1;
     Buffer* buf = buffer_.load(std::memory_order_relaxed);
     // Reserve slot b, then read top_: the Dekker step. The store and the load
-    // must not be reordered, or the owner and a thief could both take the
-    // last element. The paper writes a relaxed store, a seq_cst fence and a
-    // relaxed load; we use a seq_cst exchange and a seq_cst load instead,
-    // which C++20 ([atomics.order] p4) makes equally strong against the
-    // thief's seq_cst fence, and which is cheaper on x86 (one `xchg` instead
-    // of `mov` + `mfence`; measured in deque_benchmark.cc). Why it pairs with
-    // the fence in Steal: suppose a thief reads top_ == b (the index we are
-    // about to take without a CAS) and then the old bottom_, while our load
-    // reads an older top_. Our load is coherence-ordered before the thief's
-    // read of top_, which precedes its fence, so our load precedes the fence
-    // in the total order S (p4.2); the thief's fence precedes its read of the
-    // old bottom_, which is coherence-ordered before our exchange, so the
-    // fence precedes our exchange in S (p4.3). Then our load precedes our
-    // own earlier exchange in S, contradicting program order. So either the
-    // thief sees the decremented bottom_, or we see its incremented top_.
-    // The exchange is also a release store (see the class comment).
-    bottom_.exchange(b, std::memory_order_seq_cst);
-    std::int64_t t = top_.load(std::memory_order_seq_cst);
+    // must not be reordered (by the compiler or by the processor's store
+    // buffer) unless the thieves make up for it, or the owner and a thief
+    // could both take the last element.
+    std::int64_t t;
+    if (asymmetric_) {
+      // Asymmetric mode (see the file comment). Release: see the class
+      // comment. The compiler barrier keeps the store before the load in the
+      // instruction stream; the processor may still delay the store, and the
+      // thief's membarrier makes up for it. Why: suppose a thief reads
+      // top_ == b (the index we are about to take without a CAS), then calls
+      // membarrier, then reads bottom_. The kernel runs a full barrier on
+      // this thread at some point P while the thief is in the call. If our
+      // load of top_ comes before P, so does our store (program order and
+      // the compiler barrier), and the barrier at P completes it before
+      // membarrier returns: the thief's later load of bottom_ sees our
+      // decrement (or a later value) and it backs off. Otherwise our load of
+      // top_ is after P, hence after the thief's load of top_ (which
+      // preceded its call) and after the full barriers on both sides, so it
+      // reads b or a later value: we take the CAS path below, where exactly
+      // one of us wins. Either way, not both.
+      bottom_.store(b, std::memory_order_release);
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+      t = top_.load(std::memory_order_seq_cst);
+    } else {
+      // Symmetric mode. The paper writes a relaxed store, a seq_cst fence
+      // and a relaxed load; we use a seq_cst exchange and a seq_cst load
+      // instead, which C++20 ([atomics.order] p4) makes equally strong
+      // against the thief's seq_cst fence, and which is cheaper on x86 (one
+      // `xchg` instead of `mov` + `mfence`; measured in deque_benchmark.cc).
+      // Why it pairs with the fence in Steal: suppose a thief reads top_ ==
+      // b (the index we are about to take without a CAS) and then the old
+      // bottom_, while our load reads an older top_. Our load is
+      // coherence-ordered before the thief's read of top_, which precedes
+      // its fence, so our load precedes the fence in the total order S
+      // (p4.2); the thief's fence precedes its read of the old bottom_,
+      // which is coherence-ordered before our exchange, so the fence
+      // precedes our exchange in S (p4.3). Then our load precedes our own
+      // earlier exchange in S, contradicting program order. So either the
+      // thief sees the decremented bottom_, or we see its incremented top_.
+      // The exchange is also a release store (see the class comment).
+      bottom_.exchange(b, std::memory_order_seq_cst);
+      t = top_.load(std::memory_order_seq_cst);
+    }
     if (t > b) {
       // Empty: restore bottom_ (release: see the class comment).
       bottom_.store(b + 1, std::memory_order_release);
@@ -202,8 +295,14 @@ class WorkStealingDeque {
     // Acquire pairs with the seq_cst CAS of top_ by other thieves/the owner,
     // so that we observe the bottom_ and slot values they observed.
     std::int64_t t = top_.load(std::memory_order_acquire);
-    // Pairs with the seq_cst exchange and load in Pop (see there).
-    core::ThreadFence(std::memory_order_seq_cst);
+    // Pairs with the store-load step in Pop (see there): membarrier in the
+    // asymmetric mode, a seq_cst fence otherwise. Only reached when a steal
+    // is attempted at all (callers check EmptyApprox() first).
+    if (asymmetric_) {
+      internal::AsymmetricHeavyFence();
+    } else {
+      core::ThreadFence(std::memory_order_seq_cst);
+    }
     // Acquire pairs with the release stores of bottom_ in Push/Pop: every slot
     // below the loaded bottom is visible.
     const std::int64_t b = bottom_.load(std::memory_order_acquire);
@@ -266,6 +365,11 @@ class WorkStealingDeque {
   // WorkStealingDeque::EmptyApprox()
   bool EmptyApprox() const noexcept { return SizeApprox() == 0; }
 
+  // WorkStealingDeque::uses_asymmetric_fences()
+  //
+  // True when this deque runs in the asymmetric mode (see the file comment).
+  bool uses_asymmetric_fences() const noexcept { return asymmetric_; }
+
   // WorkStealingDeque::capacity()
   //
   // Owner only (or quiescent): the current buffer's capacity.
@@ -314,6 +418,8 @@ class WorkStealingDeque {
   alignas(core::kFalseSharingRange) Atom<std::int64_t> top_;
   alignas(core::kFalseSharingRange) Atom<std::int64_t> bottom_;
   Atom<Buffer*> buffer_{nullptr};
+  // True: asymmetric fences (see the file comment). Fixed at construction.
+  const bool asymmetric_;
   // Every buffer ever used, the live one last. Owner only.
   std::vector<std::unique_ptr<Buffer>> buffers_;
 };
