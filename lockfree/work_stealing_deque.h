@@ -398,7 +398,10 @@ class WorkStealingDeque {
 
   // Owner only: doubles the buffer, copying the live range [t, b). The old
   // buffer is retired to buffers_ (not freed) since a thief may still read it.
-  Buffer* Grow(Buffer* old, std::int64_t t, std::int64_t b) {
+  // Out of line (cold): keeps Push's fast path small enough to inline
+  // without spilling registers.
+  __attribute__((noinline)) Buffer* Grow(Buffer* old, std::int64_t t,
+                                         std::int64_t b) {
     auto bigger = std::make_unique<Buffer>((old->mask + 1) * 2);
     for (std::int64_t i = t; i < b; ++i) bigger->Put(i, old->Get(i));
     Buffer* raw = bigger.get();

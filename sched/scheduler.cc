@@ -304,7 +304,12 @@ TaskNode* Scheduler::PickLocal(Worker* w) {
     w->local_mask = 0;
     return nullptr;
   }
-  unsigned avail = local | inj;
+  return PickLocalSlow(w, inj);
+}
+
+ABSL_ATTRIBUTE_NOINLINE TaskNode* Scheduler::PickLocalSlow(Worker* w,
+                                                           unsigned inj) {
+  unsigned avail = w->local_mask | inj;
   while (avail != 0) {
     // The most urgent available lane, unless aging says a less urgent one
     // has been passed over long enough.
@@ -418,10 +423,13 @@ void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
     // by program order for a local completion).
     if (g != nullptr) g->cancelled_.store(true, std::memory_order_relaxed);
   } else {
-    core::TaskContext ctx(
-        n->task.id(), n->task.priority(), absl::InfiniteFuture(),
-        g != nullptr ? g->ContextToken() : core::CancellationToken(),
-        n->task.metadata());
+    // Built with setters: a token is only copied in when the group has one
+    // (the constructor takes it by value, which costs a second token).
+    core::TaskContext ctx;
+    ctx.set_id(n->task.id());
+    ctx.set_priority(n->task.priority());
+    ctx.set_metadata(n->task.metadata());
+    if (g != nullptr && g->HasToken()) ctx.set_cancellation(g->ContextToken());
     {
       core::TaskContext::Scope scope(&ctx);
       try {

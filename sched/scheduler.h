@@ -72,6 +72,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -329,7 +330,8 @@ class Scheduler {
   // pushing worker will run the task itself if nobody steals it, so a missed
   // wake-up costs parallelism for a moment, never the task). Elsewhere: the
   // injection queue (counted), or inline after shutdown.
-  void EnqueueForGroup(internal::Worker* w, internal::TaskNode* n) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void EnqueueForGroup(internal::Worker* w,
+                                                    internal::TaskNode* n) {
     if (MOIRAI_LIKELY(w != nullptr)) {
       const int lane = core::PriorityIndex(n->task.priority());
       w->lanes[lane].Push(n);
@@ -359,6 +361,9 @@ class Scheduler {
   // then stealing. nullptr if none was found.
   internal::TaskNode* FindWork(internal::Worker* w);
   internal::TaskNode* PickLocal(internal::Worker* w);
+  // PickLocal's general case (several lanes, or external work), out of line
+  // so that the single-lane fast path stays small.
+  internal::TaskNode* PickLocalSlow(internal::Worker* w, unsigned inj);
   internal::TaskNode* StealWork(internal::Worker* w, bool* saw_retry);
   // Runs (or, when cancelling, discards) `n` and recycles it. `home_wait`:
   // the group whose Wait is running on its home worker `w` (or nullptr); a

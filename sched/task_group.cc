@@ -10,8 +10,6 @@
 
 namespace moirai::sched {
 
-TaskGroup::~TaskGroup() { Wait().IgnoreError(); }
-
 absl::Status TaskGroup::Wait() {
   if (!Done()) {
     internal::Worker* w = sched_->OwnWorker();

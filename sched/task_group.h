@@ -112,7 +112,14 @@ class TaskGroup {
   // TaskGroup::~TaskGroup()
   //
   // Waits for outstanding tasks (ignoring the status).
-  ~TaskGroup();
+  ~TaskGroup() {
+    // The common case -- Wait() already returned and nothing ran since --
+    // is decided inline.
+    if (MOIRAI_UNLIKELY(!Done() || (pending_.load(std::memory_order_relaxed) &
+                                    kWaiterBit) != 0)) {
+      Wait().IgnoreError();
+    }
+  }
 
   TaskGroup(const TaskGroup&) = delete;
   TaskGroup& operator=(const TaskGroup&) = delete;
@@ -130,8 +137,10 @@ class TaskGroup {
     // local path.
     internal::Worker* w = home_ != nullptr ? sched_->OwnWorker() : nullptr;
     internal::TaskNode* n = Scheduler::AllocNode(w);
-    // Nodes hold an empty Task; build the new one in place (no temporary).
-    n->task.~Task();
+    // Nodes hold an empty Task (FreeNode's precondition; a new node's is
+    // default-constructed), whose destructor does nothing observable: build
+    // the new one in place over it ([basic.life]/5), with no temporary and no
+    // Reset call.
     ::new (&n->task) core::Task(std::forward<F>(f), p);
     n->group = this;
     if (MOIRAI_LIKELY(w == home_ && w != nullptr)) {
@@ -231,6 +240,12 @@ class TaskGroup {
   void LocalTaskDone() noexcept {
     local_.store(local_.load(std::memory_order_relaxed) - 1,
                  std::memory_order_relaxed);
+  }
+
+  // True once `token()` (or a cancellation that needed one) created the
+  // group's token. Acquire: pairs with the release store in token().
+  bool HasToken() const noexcept {
+    return has_source_.load(std::memory_order_acquire);
   }
 
   // The token to install in a task's context (default when none created).
