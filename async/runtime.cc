@@ -37,6 +37,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(
   } else {
     rt->scheduler_ = options.scheduler;
   }
+  rt->stacks_.EnableWorkerCaches(rt->scheduler_->num_workers());
   rt->timers_ = std::make_unique<internal::TimerQueue>();
   rt->io_ = std::make_unique<internal::IoService>();
   return rt;
@@ -75,6 +76,12 @@ Runtime* Runtime::Current() noexcept {
   return f == nullptr ? nullptr : f->runtime();
 }
 
+int Runtime::WorkerSlot() const noexcept {
+  return sched::Scheduler::Current() == scheduler_
+             ? sched::Scheduler::CurrentWorkerIndex()
+             : -1;
+}
+
 void Runtime::OnSpawn() noexcept {
   // Relaxed: the counts are only compared with zero by the destructor, which
   // runs after every Spawn() call returned (its caller's responsibility).
@@ -91,7 +98,7 @@ void Runtime::OnFiberFinished() noexcept {
 }
 
 void Runtime::OnControlBlockFreed(const internal::Stack& stack) noexcept {
-  stacks_.Release(stack);
+  stacks_.Release(stack, WorkerSlot());
   live_blocks_.fetch_sub(1, std::memory_order_release);
 }
 

@@ -210,7 +210,7 @@ class Runtime {
       -> JoinHandle<std::invoke_result_t<std::decay_t<F>&>> {
     using R = std::invoke_result_t<std::decay_t<F>&>;
     using Impl = internal::FiberImpl<std::decay_t<F>, R>;
-    absl::StatusOr<internal::Stack> stack = stacks_.Allocate();
+    absl::StatusOr<internal::Stack> stack = stacks_.Allocate(WorkerSlot());
     if (!stack.ok()) return JoinHandle<R>(stack.status());
     // The control block goes at the top of the stack, aligned down.
     auto top = reinterpret_cast<std::uintptr_t>(stack->top());
@@ -247,6 +247,9 @@ class Runtime {
   friend class internal::FiberBase;
   explicit Runtime(RuntimeOptions options);
 
+  // The calling thread's worker index when it is a worker of scheduler_
+  // (its slot in stacks_' worker caches), else -1.
+  int WorkerSlot() const noexcept;
   void OnSpawn() noexcept;
   void OnFiberFinished() noexcept;
   void OnControlBlockFreed(const internal::Stack& stack) noexcept;

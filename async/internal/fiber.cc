@@ -54,9 +54,11 @@ FiberBase::~FiberBase() = default;
 void FiberBase::Start(void* control_block, core::Priority priority,
                       absl::Time deadline,
                       const core::CancellationToken& parent) noexcept {
-  cancel_source_ = parent.CanBeCancelled()
-                       ? core::CancellationSource::ChildOf(parent)
-                       : core::CancellationSource();
+  // cancel_source_ was default-constructed with a fresh state: replace it
+  // only when it must be linked under `parent` (a state per fiber, not two).
+  if (parent.CanBeCancelled()) {
+    cancel_source_ = core::CancellationSource::ChildOf(parent);
+  }
   task_ctx_ = core::TaskContext(core::TaskId::Next(), priority, deadline,
                                 cancel_source_.token());
   Stack below = stack_;
@@ -192,12 +194,18 @@ void FiberBase::WaitFinished() noexcept {
   if (join_state_.compare_exchange_strong(
           expected, reinterpret_cast<std::uintptr_t>(&w),
           std::memory_order_acq_rel, std::memory_order_acquire)) {
-    w.Wait();
+    // On a fiber, park here rather than through w.Wait(): the switch back
+    // lands in this frame (see execution_context.h).
+    if (w.fiber() != nullptr) {
+      w.fiber()->Park();
+    } else {
+      w.Wait();
+    }
   }
 }
 
 void FiberBase::Finish() noexcept {
-  cancel_registration_.Unregister();
+  if (cancel_registered_) cancel_registration_.Unregister();
   // Release publishes the result; acquire pairs with the joiner's release
   // of its Waiter.
   std::uintptr_t prev =

@@ -217,6 +217,8 @@ class FiberBase : public ExecutionContext {
   Runtime* const runtime_;
   const Stack stack_;  // the whole stack, control block included
   core::TaskContext task_ctx_;
+  // Default-constructed with its own fresh state; Start() replaces it only
+  // to link it under a cancellable parent token.
   core::CancellationSource cancel_source_;
   // Registered lazily, by the first ArmCancellation() (on the fiber), so that
   // a fiber that never blocks pays nothing for it; unregistered in Finish().

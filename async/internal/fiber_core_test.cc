@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -42,6 +43,40 @@ TEST(StackPoolTest, RoundsToPagesAndRecycles) {
   EXPECT_TRUE(d->base == a_base || e->base == a_base);
   pool.Release(*d);
   pool.Release(*e);
+}
+
+// Worker caches: a slot's releases fill its own cache first (up to
+// kWorkerCacheSize, then the shared cache), its allocations drain it first,
+// and every stack comes back exactly once (no stack handed out twice).
+TEST(StackPoolTest, WorkerCachesRecycleWithoutLosingStacks) {
+  constexpr int kN = StackPool::kWorkerCacheSize + 3;
+  StackPool pool(16 * 1024, 64);
+  pool.EnableWorkerCaches(2);
+  std::vector<Stack> got;
+  for (int i = 0; i < kN; ++i) {
+    auto s = pool.Allocate(0);
+    ASSERT_TRUE(s.ok());
+    got.push_back(*s);
+  }
+  for (const Stack& s : got) pool.Release(s, 0);
+  EXPECT_EQ(pool.worker_cached(0), StackPool::kWorkerCacheSize);
+  EXPECT_EQ(pool.cached(), 3u);
+  EXPECT_EQ(pool.worker_cached(1), 0);
+  // Slot 0 drains its own cache, then the shared one.
+  std::vector<Stack> again;
+  for (int i = 0; i < kN; ++i) {
+    auto s = pool.Allocate(0);
+    ASSERT_TRUE(s.ok());
+    again.push_back(*s);
+  }
+  EXPECT_EQ(pool.worker_cached(0), 0);
+  EXPECT_EQ(pool.cached(), 0u);
+  std::set<char*> seen;
+  for (const Stack& s : again) EXPECT_TRUE(seen.insert(s.base).second);
+  // Only recycled stacks: the pool had exactly kN.
+  for (const Stack& s : got) EXPECT_EQ(seen.count(s.base), 1u);
+  for (const Stack& s : again) pool.Release(s, -1);
+  EXPECT_EQ(pool.cached(), static_cast<std::size_t>(kN));
 }
 
 struct PingPong {

@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -53,15 +54,32 @@ void FreeStack(Stack stack) noexcept {
 
 StackPool::StackPool(std::size_t stack_size, std::size_t max_cached)
     : stack_size_((stack_size + PageSize() - 1) / PageSize() * PageSize()),
-      max_cached_(max_cached) {}
+      max_cached_(max_cached),
+      worker_cache_capacity_(static_cast<int>(
+          std::min<std::size_t>(kWorkerCacheSize, max_cached))) {}
 
 StackPool::~StackPool() {
+  for (int i = 0; i < num_worker_caches_; ++i) {
+    WorkerCache& c = worker_caches_[i];
+    for (int j = 0; j < c.count; ++j) FreeStack(c.stacks[j]);
+    c.count = 0;
+  }
   SpinLock lock(&mu_);
   for (const Stack& s : free_) FreeStack(s);
   free_.clear();
 }
 
-absl::StatusOr<Stack> StackPool::Allocate() {
+void StackPool::EnableWorkerCaches(int num_workers) {
+  if (num_workers <= 0 || worker_cache_capacity_ == 0) return;
+  worker_caches_ = std::make_unique<WorkerCache[]>(num_workers);
+  num_worker_caches_ = num_workers;
+}
+
+absl::StatusOr<Stack> StackPool::Allocate(int slot) {
+  WorkerCache* cache = CacheFor(slot);
+  if (cache != nullptr && cache->count > 0) {
+    return cache->stacks[--cache->count];
+  }
   {
     SpinLock lock(&mu_);
     if (!free_.empty()) {
@@ -73,8 +91,13 @@ absl::StatusOr<Stack> StackPool::Allocate() {
   return AllocateStack(stack_size_);
 }
 
-void StackPool::Release(Stack stack) noexcept {
+void StackPool::Release(Stack stack, int slot) noexcept {
   if (!stack.valid()) return;
+  WorkerCache* cache = CacheFor(slot);
+  if (cache != nullptr && cache->count < worker_cache_capacity_) {
+    cache->stacks[cache->count++] = stack;
+    return;
+  }
   {
     SpinLock lock(&mu_);
     if (free_.size() < max_cached_) {
@@ -88,6 +111,11 @@ void StackPool::Release(Stack stack) noexcept {
 std::size_t StackPool::cached() const {
   SpinLock lock(&mu_);
   return free_.size();
+}
+
+int StackPool::worker_cached(int slot) const noexcept {
+  const WorkerCache* cache = CacheFor(slot);
+  return cache == nullptr ? 0 : cache->count;
 }
 
 }  // namespace moirai::async::internal

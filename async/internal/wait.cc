@@ -20,7 +20,7 @@ absl::Time EffectiveDeadline(absl::Time deadline) noexcept {
   return deadline;
 }
 
-int BlockOn(Waiter* w, absl::Time deadline) noexcept {
+int BlockOnSlow(Waiter* w, absl::Time deadline) noexcept {
   deadline = EffectiveDeadline(deadline);
   FiberBase* fiber = w->fiber();
   if (fiber != nullptr) {
