@@ -125,13 +125,28 @@ inline bool AsymmetricFencesAvailable() noexcept {
 // AsymmetricHeavyFence()
 //
 // Returns after every running thread of the process has executed a full
-// memory barrier. Only valid once AsymmetricFencesAvailable() returned true;
-// a failure then is a broken kernel promise and aborts.
+// memory barrier. Only valid once AsymmetricFencesAvailable() returned true.
+// The registration is per address space: should the kernel refuse (EPERM:
+// not registered, e.g. in a child process whose kernel did not carry the
+// registration over fork), register again and retry. A second refusal would
+// leave owners without their half of the fence pair, so it aborts with a
+// message rather than risk handing one task to two workers.
 inline void AsymmetricHeavyFence() noexcept {
 #if defined(__linux__) && defined(__NR_membarrier) && !defined(MOIRAI_TSAN)
-  if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
-    std::abort();  // registered, yet refused: no safe way to continue
+  if (MOIRAI_LIKELY(syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED,
+                            0, 0) == 0)) {
+    return;
   }
+  if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0,
+              0) == 0 &&
+      syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0) {
+    return;
+  }
+  static constexpr char kMessage[] =
+      "moirai::lockfree::WorkStealingDeque: membarrier(PRIVATE_EXPEDITED) "
+      "failed after registration succeeded; aborting\n";
+  (void)!write(2, kMessage, sizeof(kMessage) - 1);
+  std::abort();
 #endif
 }
 

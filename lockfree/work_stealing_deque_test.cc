@@ -11,6 +11,9 @@
 
 #include "moirai/lockfree/work_stealing_deque.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -270,6 +273,30 @@ TEST(WorkStealingDequeTest, OwnerPopWithoutCasRacesThieves) {
   // Which mode ran (informational: depends on the kernel and sanitizer).
   std::printf("asymmetric fences: %s\n",
               d.uses_asymmetric_fences() ? "yes" : "no");
+}
+
+// The asymmetric fence's registration is per address space: a child
+// process (fork without exec) must still be able to steal, whatever the
+// kernel does with the registration across fork.
+TEST(WorkStealingDequeTest, StealsWorkInForkedChild) {
+  WorkStealingDeque<int> parent_deque;  // registers in the parent
+  parent_deque.Push(1);
+  ASSERT_TRUE(parent_deque.Steal().success());
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    WorkStealingDeque<int> d;
+    d.Push(7);
+    d.Push(8);
+    StealResult<int> r = d.Steal();
+    int v = 0;
+    const bool ok = r.success() && r.value == 7 && d.Pop(&v) && v == 8;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace

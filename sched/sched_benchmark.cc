@@ -120,6 +120,16 @@ void SetFibCounters(benchmark::State& state) {
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
+// Counter: tasks stolen per iteration (a diagnostic for the 2-thread cases).
+void SetStealCounter(benchmark::State& state, const Scheduler& s) {
+  std::uint64_t stolen = 0;
+  for (const WorkerStats& w : s.Stats().workers) stolen += w.stolen;
+  state.counters["steals_per_iter"] =
+      static_cast<double>(stolen) /
+      static_cast<double>(
+          std::max<benchmark::IterationCount>(1, state.iterations()));
+}
+
 template <int kWorkers>
 void BM_Fib_Moirai(benchmark::State& state) {
   auto s = MakeScheduler(kWorkers);
@@ -128,6 +138,7 @@ void BM_Fib_Moirai(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
   SetFibCounters(state);
+  SetStealCounter(state, *s);
 }
 
 template <int kWorkers>
@@ -365,6 +376,7 @@ void BM_Skynet_Moirai(benchmark::State& state) {
         *s->Spawn([] { return SkynetMoirai(0, kSkynetSize); }).Get();
     if (r != kSkynetSum) state.SkipWithError("wrong skynet sum");
   }
+  SetStealCounter(state, *s);
 }
 
 void BM_Skynet_Tbb(benchmark::State& state) {
