@@ -461,10 +461,13 @@ TEST_P(RuntimeTest, SpawnJoinTreeCountsEveryFiber) {
 TEST_P(RuntimeTest, CancelBeforeFirstBlockingWaitEndsIt) {
   auto rt = MakeRuntime(GetParam());
   Channel<int> never(1);
+  testing_util::Flag started;
   auto h = rt->Spawn([&] {
+    started.Notify();
     while (!core::TaskContext::current()->IsCancellationRequested()) Yield();
     return never.Recv().status();
   });
+  started.Wait();  // cancelled before it ran, it would not run at all
   EXPECT_TRUE(h.Cancel());
   EXPECT_EQ(h.Join().code(), absl::StatusCode::kCancelled);
 }
@@ -484,6 +487,64 @@ TEST_P(RuntimeTest, CancelDuringSecondBlockingWaitEndsIt) {
   started.Wait();
   EXPECT_TRUE(h.Cancel());
   EXPECT_EQ(h.Join().code(), absl::StatusCode::kCancelled);
+}
+
+// Cancellation racing a fiber-to-fiber hand-over: the canceller resumes a
+// fiber parked in Recv(), which then claims its own Waiter, or, when the
+// sender claimed it first, waits for the sender's wake. Either way the item
+// is delivered exactly once (received, or left in the channel) and nothing
+// hangs.
+TEST_P(RuntimeTest, CancelRacingFiberSenderConservesItems) {
+  auto rt = MakeRuntime(GetParam());
+  const int rounds = 100 * kScale;
+  int received = 0, left = 0;
+  for (int i = 0; i < rounds; ++i) {
+    Channel<int> ch(1);
+    auto receiver = rt->Spawn([&ch] { return ch.Recv(); });
+    auto sender = rt->Spawn([&ch, i] { return ch.Send(i); });
+    receiver.Cancel();
+    absl::StatusOr<int> r = receiver.Join();
+    ASSERT_TRUE(sender.Join().ok());
+    if (r.ok()) {
+      EXPECT_EQ(*r, i);
+      EXPECT_FALSE(ch.TryRecv().ok());
+      ++received;
+    } else {
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kCancelled);
+      EXPECT_EQ(ch.TryRecv().value(), i);
+      ++left;
+    }
+  }
+  EXPECT_EQ(received + left, rounds);
+}
+
+// Join is not cancellable: a cancelled fiber still waits for the fiber it
+// joins (its park ignores the cancellation mark), while its cancellable
+// waits before and after return kCancelled at once.
+TEST_P(RuntimeTest, CancelledFiberStillJoinsButItsWaitsAreCancelled) {
+  auto rt = MakeRuntime(GetParam());
+  Channel<int> never(1), release(1);
+  testing_util::Flag started, cancelled;
+  auto h = rt->Spawn([&]() -> int {
+    started.Notify();
+    while (!core::TaskContext::current()->IsCancellationRequested()) Yield();
+    cancelled.Notify();
+    if (never.Recv().status().code() != absl::StatusCode::kCancelled) {
+      return -1;
+    }
+    auto child = Runtime::Current()->Spawn([&] { return release.Recv(); });
+    absl::StatusOr<int> c = child.Join();  // parks until the child ends
+    if (!c.ok()) return -2;
+    if (never.Recv().status().code() != absl::StatusCode::kCancelled) {
+      return -3;
+    }
+    return *c;
+  });
+  started.Wait();  // cancelled before it ran, it would not run at all
+  EXPECT_TRUE(h.Cancel());
+  cancelled.Wait();
+  ASSERT_TRUE(release.Send(7).ok());
+  EXPECT_EQ(h.Join().value(), 7);
 }
 
 // Two runtimes, each on its own scheduler: a fiber of one that wakes a fiber

@@ -113,20 +113,39 @@ __attribute__((always_inline)) inline FiberBase* FiberBase::RunOnce() noexcept {
   switch (action_) {
     case Action::kYield:
       return this;
-    case Action::kPark: {
-      // The fiber is now fully switched out. Publish kParked unless an
-      // Unpark() arrived while it was switching (kNotified). acq_rel: the
-      // release half lets the eventual Unpark()er's re-submission order after
-      // everything the fiber did; the acquire half (on failure, reading
-      // kNotified) makes the waker's writes visible before we resume.
-      std::uint32_t expected = kRunning;
-      if (!wake_state_.compare_exchange_strong(expected, kParked,
-                                               std::memory_order_acq_rel,
-                                               std::memory_order_acquire)) {
-        wake_state_.store(kRunning, std::memory_order_relaxed);
-        return this;
+    case Action::kPark:
+    case Action::kParkCancellable: {
+      // The fiber is now fully switched out: park it, unless an Unpark()
+      // (kNotified) or, for a cancellable park, a cancellation (kPoked)
+      // arrived while it was switching; then run it again at once.
+      const bool cancellable = action_ == Action::kParkCancellable;
+      const std::uint32_t parked_bit =
+          cancellable ? kParkedCancellable : kParked;
+      std::uint32_t v = wake_state_.load(std::memory_order_relaxed);
+      for (;;) {
+        if ((v & kNotified) != 0) {
+          // Acquire pairs with Unpark()'s release: the waker's writes are
+          // visible to the fiber.
+          if (wake_state_.compare_exchange_weak(v, v & ~kNotified,
+                                                std::memory_order_acquire,
+                                                std::memory_order_relaxed)) {
+            return this;
+          }
+        } else if (cancellable && (v & kPoked) != 0) {
+          // Acquire pairs with OnCancelRequested()'s release.
+          if (wake_state_.compare_exchange_weak(v, v | kCancelResume,
+                                                std::memory_order_acquire,
+                                                std::memory_order_relaxed)) {
+            return this;
+          }
+        } else if (wake_state_.compare_exchange_weak(
+                       v, v | parked_bit, std::memory_order_release,
+                       std::memory_order_relaxed)) {
+          // Release: whoever clears the bit and resumes the fiber sees
+          // everything it did before switching out.
+          return nullptr;
+        }
       }
-      return nullptr;
     }
     case Action::kNone:
       break;
@@ -173,15 +192,26 @@ void FiberBase::RunSlice() noexcept {
 }
 
 void FiberBase::Unpark() noexcept {
-  // acq_rel: release publishes the waker's writes (the handed-over value) to
-  // the fiber; acquire on reading kParked orders our MakeReady() (and the
-  // resume that follows, on whichever thread) after the fiber's switch-out.
-  // If the fiber is still switching out (kRunning), the worker's CAS in
-  // RunOnce() sees kNotified and runs it again instead; we must not touch the
-  // fiber after this exchange in that case.
-  if (wake_state_.exchange(kNotified, std::memory_order_acq_rel) == kParked) {
-    wake_state_.store(kRunning, std::memory_order_relaxed);
-    MakeReady();
+  std::uint32_t v = wake_state_.load(std::memory_order_relaxed);
+  for (;;) {
+    if ((v & kParkedMask) != 0) {
+      // Parked: clearing the bit makes us its resumer. acq_rel: acquire
+      // pairs with RunOnce()'s release (the fiber is fully switched out);
+      // release publishes our writes (the handed-over value) to it.
+      if (wake_state_.compare_exchange_weak(v, v & ~kParkedMask,
+                                            std::memory_order_acq_rel,
+                                            std::memory_order_relaxed)) {
+        MakeReady();
+        return;
+      }
+    } else if (wake_state_.compare_exchange_weak(v, v | kNotified,
+                                                 std::memory_order_release,
+                                                 std::memory_order_relaxed)) {
+      // Still switching out: RunOnce() sees kNotified and runs it again.
+      // Release pairs with its acquire. We must not touch the fiber after
+      // this.
+      return;
+    }
   }
 }
 
@@ -219,44 +249,41 @@ void FiberBase::Finish() noexcept {
   rt->OnFiberFinished();
 }
 
-void FiberBase::ArmCancellation(Waiter* w) noexcept {
-  {
-    SpinLock lock(&waiter_mu_);
-    cancellable_waiter_ = w;
-  }
-  if (MOIRAI_UNLIKELY(!cancel_registered_)) {
-    // First blocking wait: register the callback that claims and wakes the
-    // armed waiter. It runs on the cancelling thread, or right here if the
-    // fiber is already cancelled (then it claims `w` and the Park() in
-    // `w->Wait()` returns at once).
-    cancel_registered_ = true;
-    cancel_registration_ =
-        cancel_source_.token().OnCancel([this] { OnCancelRequested(); });
-  }
-  // A cancellation that ran its callback before the waiter was armed found
-  // no waiter: catch it here.
-  if (cancel_source_.IsCancellationRequested() && w->TryClaim(kTagCancelled)) {
-    w->Wake();
-  }
+void FiberBase::RegisterCancellation() noexcept {
+  // The callback runs on the cancelling thread, or right here if the fiber
+  // is already cancelled (then it only sets kPoked: the fiber is running).
+  cancel_registered_ = true;
+  cancel_registration_ =
+      cancel_source_.token().OnCancel([this] { OnCancelRequested(); });
 }
 
-void FiberBase::DisarmCancellation() noexcept {
-  SpinLock lock(&waiter_mu_);
-  cancellable_waiter_ = nullptr;
+void FiberBase::ClaimForCancellation(Waiter* w) noexcept {
+  if (w->TryClaim(kTagCancelled)) return;  // nobody else will wake us for w
+  // Another source claimed `w`; its Unpark() came (kNotified) or is coming.
+  Park();
 }
 
 void FiberBase::OnCancelRequested() noexcept {
-  Waiter* to_wake = nullptr;
-  {
-    // Claim under the lock: DisarmCancellation() cannot complete (and the
-    // Waiter cannot die) while we hold it.
-    SpinLock lock(&waiter_mu_);
-    if (cancellable_waiter_ != nullptr &&
-        cancellable_waiter_->TryClaim(kTagCancelled)) {
-      to_wake = cancellable_waiter_;
+  std::uint32_t v = wake_state_.load(std::memory_order_relaxed);
+  for (;;) {
+    if ((v & kParkedMask) == kParkedCancellable) {
+      // In a cancellable park: resume it to claim its Waiter itself.
+      // acq_rel: as in Unpark().
+      if (wake_state_.compare_exchange_weak(
+              v, (v & ~kParkedMask) | kPoked | kCancelResume,
+              std::memory_order_acq_rel, std::memory_order_relaxed)) {
+        MakeReady();
+        return;
+      }
+    } else if (wake_state_.compare_exchange_weak(v, v | kPoked,
+                                                 std::memory_order_release,
+                                                 std::memory_order_relaxed)) {
+      // Running, switching out, or in a wait that cancellation does not end:
+      // its next cancellable wait (or RunOnce(), for one being entered) sees
+      // kPoked. Release pairs with their acquire.
+      return;
     }
   }
-  if (to_wake != nullptr) to_wake->Wake();
 }
 
 void FiberBase::Release() noexcept {

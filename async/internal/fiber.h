@@ -53,9 +53,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "moirai/async/internal/execution_context.h"
-#include "moirai/async/internal/lock.h"
 #include "moirai/async/internal/stack_pool.h"
 #include "moirai/async/internal/waiter.h"
+#include "moirai/core/arch.h"
 #include "moirai/core/cancellation.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task_context.h"
@@ -132,8 +132,9 @@ class FiberBase : public ExecutionContext {
 
   // FiberBase::Park() / Unpark() / Yield()
   //
-  // Park() is called on the fiber itself and returns after one Unpark().
-  // Yield() lets other ready work run and comes back later.
+  // Park() is called on the fiber itself and returns after one Unpark()
+  // (cancellation does not end it). Yield() lets other ready work run and
+  // comes back later.
   void Park() noexcept {
     action_ = Action::kPark;
     Suspend();
@@ -166,12 +167,32 @@ class FiberBase : public ExecutionContext {
     return cancel_source_.RequestCancellation();
   }
 
-  // FiberBase::ArmCancellation() / DisarmCancellation()
+  // FiberBase::ParkCancellable()
   //
-  // While armed, cancelling this fiber claims `w` with kTagCancelled and
-  // wakes it. Called on the fiber around a blocking wait.
-  void ArmCancellation(Waiter* w) noexcept;
-  void DisarmCancellation() noexcept;
+  // Called on the fiber once `w` is registered with its event sources: parks
+  // until a source claims `w` and wakes the fiber (Unpark), or, if the fiber
+  // is or gets cancelled first, claims `w` itself with kTagCancelled. On
+  // return `w` is claimed and no source touches it any more. See wake_state_
+  // for the protocol: the canceller never touches `w`, so arming costs no
+  // atomic operation.
+  void ParkCancellable(Waiter* w) noexcept {
+    if (MOIRAI_UNLIKELY(!cancel_registered_)) RegisterCancellation();
+    // Acquire pairs with OnCancelRequested()'s release (kPoked).
+    if (MOIRAI_UNLIKELY(
+            (wake_state_.load(std::memory_order_acquire) & kPoked) != 0)) {
+      ClaimForCancellation(w);
+      return;
+    }
+    action_ = Action::kParkCancellable;
+    Suspend();
+    // Resumed by w's claimer (Unpark), or for cancellation (kCancelResume,
+    // set by OnCancelRequested() or by RunOnce()).
+    if (MOIRAI_UNLIKELY((wake_state_.load(std::memory_order_acquire) &
+                         kCancelResume) != 0)) {
+      wake_state_.fetch_and(~kCancelResume, std::memory_order_relaxed);
+      ClaimForCancellation(w);
+    }
+  }
 
   // FiberBase::Release()
   //
@@ -195,13 +216,22 @@ class FiberBase : public ExecutionContext {
  private:
   friend class moirai::async::Runtime;
 
-  static constexpr std::uint32_t kRunning = 0;   // on a worker or runnable
-  static constexpr std::uint32_t kParked = 1;    // switched out, waiting
-  static constexpr std::uint32_t kNotified = 2;  // Unpark came before Park
+  // wake_state_ bits. Invariant: at most one of the two parked bits is set,
+  // only by RunOnce() after the fiber switched out; whoever clears it with a
+  // successful CAS (Unpark() or OnCancelRequested()) owns resuming the fiber.
+  static constexpr std::uint32_t kRunning = 0;  // no bit: running/runnable
+  static constexpr std::uint32_t kParked = 1;   // parked in Park()
+  static constexpr std::uint32_t kParkedCancellable = 2;  // ParkCancellable()
+  static constexpr std::uint32_t kParkedMask = kParked | kParkedCancellable;
+  static constexpr std::uint32_t kNotified = 4;  // Unpark came before the park
+  static constexpr std::uint32_t kPoked = 8;     // cancelled (sticky)
+  // The fiber was resumed (or not parked) for cancellation: it must claim
+  // its Waiter itself. Cleared by the fiber.
+  static constexpr std::uint32_t kCancelResume = 16;
   static constexpr std::uintptr_t kJoinRunning = 0;
   static constexpr std::uintptr_t kJoinDone = 1;  // else: a Waiter* joiner
 
-  enum class Action : std::uint8_t { kNone, kYield, kPark };
+  enum class Action : std::uint8_t { kNone, kYield, kPark, kParkCancellable };
 
   // Direct switches (resumes without the scheduler) per RunSlice() call.
   static constexpr int kMaxDirectSwitches = 64;
@@ -212,6 +242,10 @@ class FiberBase : public ExecutionContext {
   // Unpark), nullptr when it parked or finished.
   FiberBase* RunOnce() noexcept;
   void OnCancelRequested() noexcept;
+  void RegisterCancellation() noexcept;
+  // Claims `w` with kTagCancelled, or (another source claimed it first)
+  // parks until that source's Unpark, so that it is done with `w`.
+  void ClaimForCancellation(Waiter* w) noexcept;
   void Finish() noexcept;
 
   Runtime* const runtime_;
@@ -220,14 +254,20 @@ class FiberBase : public ExecutionContext {
   // Default-constructed with its own fresh state; Start() replaces it only
   // to link it under a cancellable parent token.
   core::CancellationSource cancel_source_;
-  // Registered lazily, by the first ArmCancellation() (on the fiber), so that
-  // a fiber that never blocks pays nothing for it; unregistered in Finish().
+  // Registered lazily, by the first ParkCancellable() (on the fiber), so
+  // that a fiber that never blocks pays nothing for it; unregistered in
+  // Finish().
   core::CancellationRegistration cancel_registration_;
   bool cancel_registered_ = false;  // fiber (then Finish) only
-  SpinMutex waiter_mu_;
-  Waiter* cancellable_waiter_ ABSL_GUARDED_BY(waiter_mu_) = nullptr;
-  Action action_ = Action::kNone;  // written on the fiber, read by RunSlice
-  // wake_state_: kRunning/kParked/kNotified; see Park()/Unpark().
+  Action action_ = Action::kNone;   // written on the fiber, read by RunSlice
+  // wake_state_: the kRunning/kParked... bits above. Parking is decided by
+  // RunOnce() after the switch (CAS that sets a parked bit, failing when an
+  // Unpark (kNotified) or, for a cancellable park, a cancellation (kPoked)
+  // came first); waking by Unpark()/OnCancelRequested() (CAS that clears the
+  // parked bit, else sets kNotified/kPoked for RunOnce() and the fiber to
+  // see). The canceller only resumes a fiber in a cancellable park, with
+  // kCancelResume; the fiber then claims its own Waiter (or, having lost the
+  // claim, parks again for the winner's Unpark).
   std::atomic<std::uint32_t> wake_state_{kRunning};
   // join_state_: kJoinRunning, kJoinDone, or the joiner's Waiter*.
   std::atomic<std::uintptr_t> join_state_{kJoinRunning};

@@ -24,7 +24,6 @@ int BlockOnSlow(Waiter* w, absl::Time deadline) noexcept {
   deadline = EffectiveDeadline(deadline);
   FiberBase* fiber = w->fiber();
   if (fiber != nullptr) {
-    fiber->ArmCancellation(w);
     TimerNode timer;
     bool armed = false;
     if (deadline != absl::InfiniteFuture()) {
@@ -38,9 +37,8 @@ int BlockOnSlow(Waiter* w, absl::Time deadline) noexcept {
         armed = true;
       }
     }
-    w->Wait();
+    fiber->ParkCancellable(w);
     if (armed) fiber->runtime()->timers().Remove(&timer);
-    fiber->DisarmCancellation();
     return w->claimed_by();
   }
   // A plain thread: cancellation through the current TaskContext's token (a

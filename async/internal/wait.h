@@ -44,9 +44,7 @@ inline int BlockOn(Waiter* w,
       EffectiveDeadline(deadline) != absl::InfiniteFuture()) {
     return BlockOnSlow(w, deadline);
   }
-  fiber->ArmCancellation(w);
-  fiber->Park();  // == w->Wait() on a fiber
-  fiber->DisarmCancellation();
+  fiber->ParkCancellable(w);
   return w->claimed_by();
 }
 
