@@ -36,11 +36,14 @@
 //   switched out). This is the asymmetric Dekker pairing of D. Dice, H. Huang
 //   and M. Yang, "Asymmetric Dekker Synchronization" (2001), as in folly's
 //   asymmetricLightBarrier/asymmetricHeavyBarrier and liburcu's membarrier
-//   flavour; the argument for the deque is in Pop. The mode is chosen once
-//   per process (`internal::AsymmetricFencesAvailable()`); without
-//   membarrier, under ThreadSanitizer (which models neither fence), and for
-//   instrumented `Atom`s (whose schedules are sequentially consistent
-//   anyway), the symmetric fences of the paper are used.
+//   flavour; the argument for the deque is in Pop. The mode is fixed per
+//   deque at construction (`DequeFences`); kAuto is asymmetric unless
+//   membarrier is missing, under ThreadSanitizer (which models neither
+//   fence), or for instrumented `Atom`s (whose schedules are sequentially
+//   consistent anyway): then the symmetric fences of the paper are used.
+//   The trade: a steal costs a system call (~0.2-0.5 us more per steal on
+//   the 2-vCPU machine this was measured on, more with many CPUs), a pop
+//   saves an `xchg` (~6 ns).
 //
 //   Steal-half is a loop of single steals (as crossbeam-deque does for its LIFO
 //   flavour): a thief cannot claim k > 1 elements with one CAS of `top_`,
@@ -172,6 +175,16 @@ struct StealResult {
   bool retry() const noexcept { return status == StealStatus::kRetry; }
 };
 
+// DequeFences
+//
+// How a WorkStealingDeque orders the owner's pop against steals (see the file
+// comment). kAuto: asymmetric where membarrier(2) is available (cheapest pops;
+// each steal costs a system call and briefly interrupts the other running
+// threads of the process: the right trade when steals are rare, as in
+// fork-join). kSymmetric: a fence on both sides (pops cost one `xchg`;
+// steals stay cheap: for workloads where most pushed elements are stolen).
+enum class DequeFences : std::uint8_t { kAuto, kSymmetric };
+
 template <typename T, template <typename> class Atom = std::atomic>
 class WorkStealingDeque {
   static_assert(std::is_trivially_copyable_v<T>,
@@ -188,11 +201,13 @@ class WorkStealingDeque {
   // WorkStealingDeque()
   //
   // Creates an empty deque. `initial_capacity` is rounded up to a power of two
-  // (minimum 2).
-  explicit WorkStealingDeque(std::size_t initial_capacity = kDefaultCapacity)
+  // (minimum 2). `fences`: see DequeFences.
+  explicit WorkStealingDeque(std::size_t initial_capacity = kDefaultCapacity,
+                             DequeFences fences = DequeFences::kAuto)
       : top_(0),
         bottom_(0),
         asymmetric_(
+            fences == DequeFences::kAuto &&
             std::is_same_v<Atom<std::int64_t>, std::atomic<std::int64_t>> &&
             internal::AsymmetricFencesAvailable()) {
     std::size_t cap = 2;

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -230,14 +231,17 @@ TEST(WorkStealingDequeTest, LastElementRaceHasOneWinner) {
 // store-load step in Pop (a fence, or the asymmetric membarrier pairing)
 // exists for. Each round the owner pushes three elements and pops until
 // empty while two thieves steal; every element must be taken exactly once.
-TEST(WorkStealingDequeTest, OwnerPopWithoutCasRacesThieves) {
+class OwnerPopRaceTest : public ::testing::TestWithParam<DequeFences> {};
+
+TEST_P(OwnerPopRaceTest, OwnerPopWithoutCasRacesThieves) {
 #if defined(MOIRAI_TSAN) || defined(MOIRAI_ASAN)
   constexpr int kRounds = 20000;
 #else
   constexpr int kRounds = 200000;
 #endif
   constexpr int kPerRound = 3;
-  WorkStealingDeque<int> d;
+  WorkStealingDeque<int> d(WorkStealingDeque<int>::kDefaultCapacity,
+                           GetParam());
   std::vector<std::atomic<std::uint8_t>> taken(kRounds * kPerRound);
   std::atomic<bool> stop{false};
   std::atomic<std::int64_t> stolen{0};
@@ -273,7 +277,18 @@ TEST(WorkStealingDequeTest, OwnerPopWithoutCasRacesThieves) {
   // Which mode ran (informational: depends on the kernel and sanitizer).
   std::printf("asymmetric fences: %s\n",
               d.uses_asymmetric_fences() ? "yes" : "no");
+  if (GetParam() == DequeFences::kSymmetric) {
+    EXPECT_FALSE(d.uses_asymmetric_fences());
+  }
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Fences, OwnerPopRaceTest,
+    ::testing::Values(DequeFences::kAuto, DequeFences::kSymmetric),
+    [](const ::testing::TestParamInfo<DequeFences>& param_info) {
+      return std::string(param_info.param == DequeFences::kAuto ? "auto"
+                                                                : "symmetric");
+    });
 
 // The asymmetric fence's registration is per address space: a child
 // process (fork without exec) must still be able to steal, whatever the

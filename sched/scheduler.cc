@@ -184,7 +184,7 @@ Scheduler::Scheduler(SchedulerOptions options,
   }
   workers_.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
-    auto w = std::make_unique<Worker>();
+    auto w = std::make_unique<Worker>(options_.deque_fences);
     w->scheduler = this;
     w->index = i;
     // Any non-zero seed works for xorshift; mix in the address so two

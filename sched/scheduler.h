@@ -81,6 +81,7 @@
 #include "moirai/core/future.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task.h"
+#include "moirai/lockfree/work_stealing_deque.h"
 #include "moirai/sched/internal/worker.h"
 #include "moirai/sched/steal_strategy.h"
 #include "moirai/sync/mutex.h"
@@ -127,6 +128,13 @@ struct SchedulerOptions {
   int spin_rounds = 64;
   // Aging: pass-overs before a less urgent non-empty lane is served (>= 1).
   int aging_limit = 16;
+  // How the workers' deques order pops against steals
+  // (lockfree/work_stealing_deque.h): kAuto (asymmetric fences where the
+  // kernel has membarrier: the cheapest local pops, a system call per steal;
+  // best for fork-join, where few tasks are stolen) or kSymmetric (a fence
+  // per pop, cheap steals: for workloads where most tasks are stolen, e.g.
+  // one task feeding many workers through Submit).
+  lockfree::DequeFences deque_fences = lockfree::DequeFences::kAuto;
 };
 
 // ShutdownMode

@@ -75,6 +75,23 @@ INSTANTIATE_TEST_SUITE_P(StrategiesAndWorkers, FibTest,
                          ::testing::ValuesIn(internal::AllTestConfigs()),
                          internal::TestConfigName);
 
+// Both deque fence modes (SchedulerOptions::deque_fences) compute the same
+// fib, with 1 worker (no steals) and 4 (steals, on 2 cores oversubscribed).
+TEST(TaskGroupTest, BothDequeFenceModesComputeFib) {
+  for (lockfree::DequeFences f :
+       {lockfree::DequeFences::kAuto, lockfree::DequeFences::kSymmetric}) {
+    for (int workers : {1, 4}) {
+      SchedulerOptions o;
+      o.num_workers = workers;
+      o.deque_fences = f;
+      auto s = MakeScheduler(o);
+      absl::StatusOr<long> r = s->Spawn([] { return Fib(kFibN); }).Get();
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(*r, SerialFib(kFibN));
+    }
+  }
+}
+
 // A 4-ary tree of nested groups, depth 5: every leaf bumps its own slot.
 void Tree(int depth, int index, std::vector<std::atomic<int>>* leaves) {
   if (depth == 0) {

@@ -124,11 +124,21 @@ class InjectionQueue {
 // thread (and by Scheduler's constructor/destructor, which happen before the
 // thread starts / after it is joined).
 struct alignas(core::kFalseSharingRange) Worker {
+  explicit Worker(lockfree::DequeFences fences)
+      : lanes{Lane(Lane::kDefaultCapacity, fences),
+              Lane(Lane::kDefaultCapacity, fences),
+              Lane(Lane::kDefaultCapacity, fences),
+              Lane(Lane::kDefaultCapacity, fences),
+              Lane(Lane::kDefaultCapacity, fences)} {}
+  static_assert(core::kNumPriorities == 5, "one Lane per priority above");
+
+  using Lane = lockfree::WorkStealingDeque<TaskNode*>;
+
   Scheduler* scheduler = nullptr;
   int index = 0;
 
   // One Chase-Lev deque per priority lane: owner pushes/pops, others steal.
-  lockfree::WorkStealingDeque<TaskNode*> lanes[core::kNumPriorities];
+  Lane lanes[core::kNumPriorities];
 
   // Owner: bit i clear means lanes[i] is certainly empty (only the owner
   // pushes, and it clears the bit only after seeing the lane empty; thieves
