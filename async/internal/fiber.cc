@@ -59,8 +59,11 @@ void FiberBase::Start(void* control_block, core::Priority priority,
   if (parent.CanBeCancelled()) {
     cancel_source_ = core::CancellationSource::ChildOf(parent);
   }
-  task_ctx_ = core::TaskContext(core::TaskId::Next(), priority, deadline,
-                                cancel_source_.token());
+  // Field by field: no temporary TaskContext (and token) moved in.
+  task_ctx_.set_id(core::TaskId::Next());
+  task_ctx_.set_priority(priority);
+  task_ctx_.set_deadline(deadline);
+  task_ctx_.set_cancellation(cancel_source_.token());
   Stack below = stack_;
   below.size =
       static_cast<std::size_t>(static_cast<char*>(control_block) - stack_.base);
@@ -241,8 +244,9 @@ void FiberBase::Finish() noexcept {
   std::uintptr_t prev =
       join_state_.exchange(kJoinDone, std::memory_order_acq_rel);
   if (prev != kJoinRunning) {
-    auto* joiner = reinterpret_cast<Waiter*>(prev);
-    if (joiner->TryClaim(kTagDone)) joiner->Wake();
+    // The joiner's Waiter waits on this fiber alone (Join is not
+    // cancellable and has no deadline), so there is no claim to race for.
+    reinterpret_cast<Waiter*>(prev)->Wake();
   }
   Runtime* rt = runtime_;
   Release();

@@ -17,6 +17,9 @@
 //    taken under the same lock, orders after it).
 //  - Wait() returns only after Wake(); the owner then deregisters from the
 //    other sources and reads `claimed_by()` to learn which one won.
+//  - A Waiter registered with exactly one source that cannot be cancelled or
+//    time out (a fiber's joiner) may be woken without a claim: there is no
+//    race to win, and its owner does not read claimed_by().
 //
 // On a fiber, Wait() parks the fiber (its worker runs other tasks) and Wake()
 // re-submits it to the scheduler; on a plain thread, Wait() sleeps on a futex.
