@@ -19,9 +19,13 @@
 // that picks it up switches to the fiber's stack. When the fiber blocks
 // (channel, mutex, timer, I/O, join) it switches back and the worker runs
 // something else; whoever wakes it submits it again, so a fiber may resume on
-// another worker (stealing migrates it). `core::TaskContext::current()` inside
-// a fiber is the fiber's own context (id, priority, deadline, cancellation)
-// on every worker it visits.
+// another worker (stealing migrates it). Fast paths keep the common cases off
+// the scheduler: a fiber that yields with nothing else queued on its worker
+// is resumed at once, and a fiber woken or spawned by a running fiber while
+// no worker is idle waits in that worker's run-next slot and is resumed as
+// soon as the running fiber yields, blocks or ends (see internal/fiber.h).
+// `core::TaskContext::current()` inside a fiber is the fiber's own context
+// (id, priority, deadline, cancellation) on every worker it visits.
 //
 // Blocking operations (everything in async/) honour the current fiber's
 // cancellation token (returning kCancelled) and its TaskContext deadline
@@ -30,6 +34,13 @@
 //
 // Thread-local caution: a fiber may resume on another thread after any
 // blocking call, so never keep a pointer to a `thread_local` across one.
+//
+// Cooperative caution: a fiber must not busy-wait, without yielding or
+// blocking, for a fiber it just woke or spawned (that fiber may be waiting in
+// the run-next slot of the spinning fiber's worker). A fiber that changes the
+// floating-point control modes (`fesetround`, `fesetenv`) must restore them
+// before it yields or blocks: the switch does not save them (see
+// internal/execution_context.h).
 
 #ifndef MOIRAI_ASYNC_RUNTIME_H_
 #define MOIRAI_ASYNC_RUNTIME_H_
