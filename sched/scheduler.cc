@@ -571,17 +571,35 @@ void Scheduler::HelpWhilePending(Worker* w, TaskGroup* g) {
   // On the group's home worker its local forks are finished without
   // atomics (see "Join counting" in task_group.h).
   TaskGroup* const home_wait = w == g->home_ ? g : nullptr;
+  // The common case, kept small: help-first, run whatever FindWork gives
+  // (most likely our own forked child) until the group is done.
+  while (!g->Done()) {
+    TaskNode* n = FindWork(w);
+    if (n == nullptr) {
+      IdleWhilePending(w, g, home_wait);
+      return;
+    }
+    Execute(w, n, home_wait);
+  }
+}
+
+void Scheduler::IdleWhilePending(Worker* w, TaskGroup* g,
+                                 TaskGroup* home_wait) {
   int idle_rounds = 0;
   const int spin_rounds = options_.idle_policy == IdlePolicy::kSpinThenPark
                               ? options_.spin_rounds
                               : 0;
+  // FindWork just came back empty: start with the idle step.
+  bool searched = true;
   while (!g->Done()) {
-    // Help-first: run anything, most likely our own forked child.
-    if (TaskNode* n = FindWork(w)) {
-      Execute(w, n, home_wait);
-      idle_rounds = 0;
-      continue;
+    if (!searched) {
+      if (TaskNode* n = FindWork(w)) {
+        Execute(w, n, home_wait);
+        idle_rounds = 0;
+        continue;
+      }
     }
+    searched = false;
     if (idle_rounds < spin_rounds) {
       ++idle_rounds;
       Spin(32);

@@ -353,6 +353,10 @@ class Scheduler {
   void EnqueueExternalForGroup(internal::TaskNode* n);
   // TaskGroup::Wait's waiting: help-first on a worker, futex elsewhere.
   void HelpWhilePending(internal::Worker* w, TaskGroup* g);
+  // HelpWhilePending once a search found nothing: spin, search, park.
+  ABSL_ATTRIBUTE_NOINLINE void IdleWhilePending(internal::Worker* w,
+                                                TaskGroup* g,
+                                                TaskGroup* home_wait);
   void BlockWhilePending(TaskGroup* g);
   // A task that waited with kWaiterBit set finished its group: wake waiters.
   void WakeGroupWaiters() noexcept;
