@@ -547,6 +547,32 @@ TEST_P(RuntimeTest, CancelledFiberStillJoinsButItsWaitsAreCancelled) {
   EXPECT_EQ(h.Join().value(), 7);
 }
 
+// Fibers spawned by a fiber reach the other workers by stealing (they go to
+// the spawning worker's deque, or its run-next slot until the next spawn
+// pushes them out): children that keep yielding until two workers have run
+// some of them see it happen.
+TEST_P(RuntimeTest, SpawnedFibersAreStolenByOtherWorkers) {
+  if (GetParam() < 2) GTEST_SKIP() << "needs two workers";
+  auto rt = MakeRuntime(GetParam());
+  std::atomic<std::uint64_t> workers_seen{0};  // bit i: worker i ran a child
+  auto parent = rt->Spawn([&] {
+    std::vector<JoinHandle<void>> kids;
+    for (int i = 0; i < 32; ++i) {
+      kids.push_back(Runtime::Current()->Spawn([&] {
+        for (int n = 0; n < 100000; ++n) {
+          const int w = sched::Scheduler::CurrentWorkerIndex();
+          workers_seen.fetch_or(std::uint64_t{1} << w);
+          if (__builtin_popcountll(workers_seen.load()) >= 2) return;
+          Yield();
+        }
+      }));
+    }
+    for (auto& k : kids) EXPECT_TRUE(k.Join().ok());
+  });
+  ASSERT_TRUE(parent.Join().ok());
+  EXPECT_GE(__builtin_popcountll(workers_seen.load()), 2);
+}
+
 // Two runtimes, each on its own scheduler: a fiber of one that wakes a fiber
 // of the other must not hand it to its own worker (per-thread slots must not
 // mix schedulers). The woken fiber checks where it runs.
