@@ -244,9 +244,12 @@ void CancellationRegistration::Unregister() noexcept {
 
 // --- CancellationToken -----------------------------------------------------
 
-CancellationToken::CancellationToken(const CancellationToken& other) noexcept
-    : state_(other.state_) {
-  if (state_ != nullptr) state_->Ref();
+void CancellationToken::Ref(internal::CancellationState* state) noexcept {
+  state->Ref();
+}
+
+void CancellationToken::Unref(internal::CancellationState* state) noexcept {
+  state->Unref();
 }
 
 CancellationToken& CancellationToken::operator=(
@@ -264,10 +267,6 @@ CancellationToken& CancellationToken::operator=(
     state_ = std::exchange(other.state_, nullptr);
   }
   return *this;
-}
-
-CancellationToken::~CancellationToken() {
-  if (state_ != nullptr) state_->Unref();
 }
 
 bool CancellationToken::IsCancellationRequested() const noexcept {

@@ -104,12 +104,19 @@ class CancellationRegistration {
 class CancellationToken {
  public:
   CancellationToken() noexcept = default;
-  CancellationToken(const CancellationToken& other) noexcept;
+  // The null checks are inline: default tokens (the common case on the
+  // scheduler's hot path) cost no call.
+  CancellationToken(const CancellationToken& other) noexcept
+      : state_(other.state_) {
+    if (state_ != nullptr) Ref(state_);
+  }
   CancellationToken(CancellationToken&& other) noexcept
       : state_(std::exchange(other.state_, nullptr)) {}
   CancellationToken& operator=(const CancellationToken& other) noexcept;
   CancellationToken& operator=(CancellationToken&& other) noexcept;
-  ~CancellationToken();
+  ~CancellationToken() {
+    if (state_ != nullptr) Unref(state_);
+  }
 
   // CancellationToken::IsCancellationRequested()
   //
@@ -142,6 +149,10 @@ class CancellationToken {
   friend class CancellationSource;
   explicit CancellationToken(internal::CancellationState* state) noexcept
       : state_(state) {}  // adopts a reference
+
+  // Out of line: internal::CancellationState is incomplete here.
+  static void Ref(internal::CancellationState* state) noexcept;
+  static void Unref(internal::CancellationState* state) noexcept;
 
   internal::CancellationState* state_ = nullptr;  // holds a reference
 };
