@@ -17,8 +17,10 @@
 #endif
 
 #if defined(__x86_64__) && defined(__ELF__)
-// MoiraiAsyncSwitchContext: Boost 1.74's jump_x86_64_sysv_elf_gas.S without
-// the `stmxcsr`/`fnstcw` and `ldmxcsr`/`fldcw` pairs (see the header). The
+// MoiraiAsyncSwitchContext: derived from Boost.Context 1.74's
+// jump_x86_64_sysv_elf_gas.S (Copyright Oliver Kowalke 2009; Boost Software
+// License 1.0, https://www.boost.org/LICENSE_1_0.txt), without the
+// `stmxcsr`/`fnstcw` and `ldmxcsr`/`fldcw` pairs (see the header). The
 // frame is Boost's, so contexts from make_fcontext resume here unchanged:
 //   0x00 MXCSR + x87 CW (left as make_fcontext wrote them, never reloaded)
 //   0x08 r12, 0x10 r13, 0x18 r14, 0x20 r15, 0x28 rbx, 0x30 rbp, 0x38 rip
