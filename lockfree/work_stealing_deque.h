@@ -36,14 +36,29 @@
 //   switched out). This is the asymmetric Dekker pairing of D. Dice, H. Huang
 //   and M. Yang, "Asymmetric Dekker Synchronization" (2001), as in folly's
 //   asymmetricLightBarrier/asymmetricHeavyBarrier and liburcu's membarrier
-//   flavour; the argument for the deque is in Pop. The mode is fixed per
-//   deque at construction (`DequeFences`); kAuto is asymmetric unless
-//   membarrier is missing, under ThreadSanitizer (which models neither
-//   fence), or for instrumented `Atom`s (whose schedules are sequentially
-//   consistent anyway): then the symmetric fences of the paper are used.
+//   flavour; the argument for the deque is in Pop.
+//
 //   The trade: a steal costs a system call (~0.2-0.5 us more per steal on
-//   the 2-vCPU machine this was measured on, more with many CPUs), a pop
-//   saves an `xchg` (~6 ns).
+//   the 2-vCPU machine this was measured on, far more with many CPUs: the
+//   kernel interrupts every CPU running the process, and concurrent thieves
+//   make an interrupt storm), a pop saves an `xchg` (~6 ns). Right when
+//   steals are rare (fork-join), wrong when they are frequent.
+//
+//   The fence mode (`DequeFences`, `FenceMode`). kSymmetric: the paper's
+//   fences, for the deque's whole life. kAuto: the deque starts asymmetric
+//   and may be downgraded, once and for good, to symmetric: any thread may
+//   request it (`RequestSymmetricFences()`), and the owner completes it in
+//   its next Pop. The mode word has three values, written in this order
+//   only: kAsymmetric -> kDowngradeRequested (a requester's CAS) ->
+//   kSymmetric (the owner's release store). kAuto starts kSymmetric instead
+//   where membarrier is missing or for instrumented `Atom`s (whose schedules
+//   are sequentially consistent anyway). Under ThreadSanitizer, which models
+//   neither fence, kAuto starts kAsymmetric but both halves are emulated
+//   with the symmetric fences, so the mode machinery still runs under TSan
+//   while the orderings stay the paper's. Why a one-way switch is safe, and
+//   the reverse is not: see Pop. `sched::Scheduler` requests the downgrade
+//   on all its deques when its thieves see many steals (scheduler.h,
+//   `SchedulerOptions::deque_fences`).
 //
 //   Steal-half is a loop of single steals (as crossbeam-deque does for its LIFO
 //   flavour): a thief cannot claim k > 1 elements with one CAS of `top_`,
@@ -178,12 +193,24 @@ struct StealResult {
 // DequeFences
 //
 // How a WorkStealingDeque orders the owner's pop against steals (see the file
-// comment). kAuto: asymmetric where membarrier(2) is available (cheapest pops;
-// each steal costs a system call and briefly interrupts the other running
-// threads of the process: the right trade when steals are rare, as in
-// fork-join). kSymmetric: a fence on both sides (pops cost one `xchg`;
-// steals stay cheap: for workloads where most pushed elements are stolen).
+// comment), chosen at construction. kAuto: asymmetric where membarrier(2) is
+// available (cheapest pops; each steal costs a system call and briefly
+// interrupts the other running threads of the process: the right trade when
+// steals are rare, as in fork-join), with a one-way downgrade to symmetric on
+// request (`RequestSymmetricFences()`). kSymmetric: a fence on both sides
+// from the start (pops cost one `xchg`; steals stay cheap: for workloads
+// where most pushed elements are stolen).
 enum class DequeFences : std::uint8_t { kAuto, kSymmetric };
+
+// FenceMode
+//
+// The current fence mode of one deque (see the file comment). Values change
+// only in the order kAsymmetric -> kDowngradeRequested -> kSymmetric.
+enum class FenceMode : std::uint32_t {
+  kAsymmetric = 0,          // owner: compiler barrier; thieves: membarrier
+  kDowngradeRequested = 1,  // as kAsymmetric until the owner's next Pop
+  kSymmetric = 2,           // owner: `xchg`; thieves: seq_cst fence
+};
 
 template <typename T, template <typename> class Atom = std::atomic>
 class WorkStealingDeque {
@@ -206,10 +233,7 @@ class WorkStealingDeque {
                              DequeFences fences = DequeFences::kAuto)
       : top_(0),
         bottom_(0),
-        asymmetric_(
-            fences == DequeFences::kAuto &&
-            std::is_same_v<Atom<std::int64_t>, std::atomic<std::int64_t>> &&
-            internal::AsymmetricFencesAvailable()) {
+        mode_(static_cast<std::uint32_t>(InitialMode(fences))) {
     std::size_t cap = 2;
     while (cap < initial_capacity) cap <<= 1;
     buffers_.push_back(std::make_unique<Buffer>(cap));
@@ -255,12 +279,17 @@ class WorkStealingDeque {
   bool Pop(T* out) noexcept {
     const std::int64_t b = bottom_.load(std::memory_order_relaxed) - 1;
     Buffer* buf = buffer_.load(std::memory_order_relaxed);
+    // Relaxed: only the owner ever moves the mode away from a value it can
+    // act on (requesters only turn kAsymmetric into kDowngradeRequested,
+    // and seeing that one pop late is harmless: the pop stays light and
+    // thieves still take the heavy path until they read kSymmetric).
+    const std::uint32_t mode = mode_.load(std::memory_order_relaxed);
     // Reserve slot b, then read top_: the Dekker step. The store and the load
     // must not be reordered (by the compiler or by the processor's store
     // buffer) unless the thieves make up for it, or the owner and a thief
     // could both take the last element.
     std::int64_t t;
-    if (asymmetric_) {
+    if (MOIRAI_LIKELY(mode == kAsymmetricMode)) {
       // Asymmetric mode (see the file comment). Release: see the class
       // comment. The compiler barrier keeps the store before the load in the
       // instruction stream; the processor may still delay the store, and the
@@ -275,11 +304,32 @@ class WorkStealingDeque {
       // top_ is after P, hence after the thief's load of top_ (which
       // preceded its call) and after the full barriers on both sides, so it
       // reads b or a later value: we take the CAS path below, where exactly
-      // one of us wins. Either way, not both.
-      bottom_.store(b, std::memory_order_release);
-      std::atomic_signal_fence(std::memory_order_seq_cst);
-      t = top_.load(std::memory_order_seq_cst);
+      // one of us wins. Either way, not both. A thief only skips membarrier
+      // after reading kSymmetric, which we store after our last light pop
+      // (below).
+      LightStoreLoad(b, &t);
     } else {
+      if (MOIRAI_UNLIKELY(mode == kDowngradeRequestedMode)) {
+        // Complete the downgrade: from this pop on (this one included) we
+        // use the fenced pop. Release: a thief whose acquire load of mode_
+        // reads kSymmetric (and so skips membarrier) has then synchronised
+        // with this store, which is sequenced after our last light pop's
+        // store of bottom_ and load of top_; so that pop happens before the
+        // thief's later load of bottom_, which therefore reads its decrement
+        // or a later value (write-read coherence): the thief is ordered
+        // after that pop as a whole and cannot take the element the pop took
+        // without a CAS. Every pop after this store is fenced and pairs with
+        // the thief's seq_cst fence exactly as in the argument below; a
+        // thief that read an older mode calls membarrier and also fences,
+        // which covers light and fenced pops alike. The reverse switch
+        // (symmetric back to asymmetric) would be unsafe: a thief that read
+        // kSymmetric and fences only could then meet a light pop, and an
+        // `mfence` on the thief's CPU does not drain the owner's store
+        // buffer, so both could take the last element; making it safe needs
+        // a handshake with every thief in flight, which is what the cheap
+        // light pop is meant to avoid.
+        mode_.store(kSymmetricMode, std::memory_order_release);
+      }
       // Symmetric mode. The paper writes a relaxed store, a seq_cst fence
       // and a relaxed load; we use a seq_cst exchange and a seq_cst load
       // instead, which C++20 ([atomics.order] p4) makes equally strong
@@ -325,14 +375,18 @@ class WorkStealingDeque {
     // Acquire pairs with the seq_cst CAS of top_ by other thieves/the owner,
     // so that we observe the bottom_ and slot values they observed.
     std::int64_t t = top_.load(std::memory_order_acquire);
-    // Pairs with the store-load step in Pop (see there): membarrier in the
-    // asymmetric mode, a seq_cst fence otherwise. Only reached when a steal
-    // is attempted at all (callers check EmptyApprox() first).
-    if (asymmetric_) {
-      internal::AsymmetricHeavyFence();
-    } else {
-      core::ThreadFence(std::memory_order_seq_cst);
+    // Pairs with the store-load step in Pop (see there). Acquire pairs with
+    // the owner's release store of kSymmetric in Pop: reading it, we know
+    // every light pop happened before this point, and every later pop is
+    // fenced, so the seq_cst fence alone suffices. Any other value: the
+    // owner may still pop light, so membarrier, plus the seq_cst fence
+    // (one `mfence` next to a system call) so that a pop that is already
+    // fenced pairs with us by the symmetric argument too. Only reached when
+    // a steal is attempted at all (callers check EmptyApprox() first).
+    if (mode_.load(std::memory_order_acquire) != kSymmetricMode) {
+      HeavyFence();
     }
+    core::ThreadFence(std::memory_order_seq_cst);
     // Acquire pairs with the release stores of bottom_ in Push/Pop: every slot
     // below the loaded bottom is visible.
     const std::int64_t b = bottom_.load(std::memory_order_acquire);
@@ -395,10 +449,40 @@ class WorkStealingDeque {
   // WorkStealingDeque::EmptyApprox()
   bool EmptyApprox() const noexcept { return SizeApprox() == 0; }
 
+  // WorkStealingDeque::RequestSymmetricFences()
+  //
+  // Any thread. Asks the owner to switch this deque from asymmetric to
+  // symmetric fences for good (see the file comment); the owner does so in
+  // its next Pop. Returns true if this call made the request, false if the
+  // deque is already symmetric or the request was already made. Cheap to
+  // call repeatedly (a failed CAS).
+  bool RequestSymmetricFences() noexcept {
+    std::uint32_t expected = kAsymmetricMode;
+    // Relaxed: the request carries no data; the owner's answer (its release
+    // store of kSymmetric, paired with the thieves' acquire loads) is what
+    // orders the mode change against pops and steals.
+    return mode_.compare_exchange_strong(expected, kDowngradeRequestedMode,
+                                         std::memory_order_relaxed,
+                                         std::memory_order_relaxed);
+  }
+
+  // WorkStealingDeque::fence_mode()
+  //
+  // Any thread. The current mode (a snapshot; see FenceMode).
+  FenceMode fence_mode() const noexcept {
+    // Relaxed: a statistic, not used for synchronisation.
+    return static_cast<FenceMode>(mode_.load(std::memory_order_relaxed));
+  }
+
   // WorkStealingDeque::uses_asymmetric_fences()
   //
-  // True when this deque runs in the asymmetric mode (see the file comment).
-  bool uses_asymmetric_fences() const noexcept { return asymmetric_; }
+  // Any thread. True while thieves still call membarrier on this deque
+  // (kAsymmetric or kDowngradeRequested; under ThreadSanitizer the
+  // asymmetric mode is emulated with symmetric fences, see the file
+  // comment).
+  bool uses_asymmetric_fences() const noexcept {
+    return fence_mode() != FenceMode::kSymmetric;
+  }
 
   // WorkStealingDeque::capacity()
   //
@@ -426,6 +510,50 @@ class WorkStealingDeque {
     std::unique_ptr<Atom<T>[]> slots;
   };
 
+  static constexpr std::uint32_t kAsymmetricMode =
+      static_cast<std::uint32_t>(FenceMode::kAsymmetric);
+  static constexpr std::uint32_t kDowngradeRequestedMode =
+      static_cast<std::uint32_t>(FenceMode::kDowngradeRequested);
+  static constexpr std::uint32_t kSymmetricMode =
+      static_cast<std::uint32_t>(FenceMode::kSymmetric);
+
+  // The mode a new deque starts in (see the file comment).
+  static FenceMode InitialMode(DequeFences fences) noexcept {
+    if (fences != DequeFences::kAuto ||
+        !std::is_same_v<Atom<std::int64_t>, std::atomic<std::int64_t>>) {
+      return FenceMode::kSymmetric;
+    }
+#if defined(MOIRAI_TSAN)
+    return FenceMode::kAsymmetric;  // emulated: see LightStoreLoad
+#else
+    return internal::AsymmetricFencesAvailable() ? FenceMode::kAsymmetric
+                                                 : FenceMode::kSymmetric;
+#endif
+  }
+
+  // Owner only: the asymmetric mode's half of the Dekker step in Pop: stores
+  // bottom_ = b and loads top_ into *t with only a compiler barrier between.
+  // Under ThreadSanitizer the symmetric exchange instead (TSan models
+  // neither the barrier nor membarrier; see the file comment).
+  void LightStoreLoad(std::int64_t b, std::int64_t* t) noexcept {
+#if defined(MOIRAI_TSAN)
+    bottom_.exchange(b, std::memory_order_seq_cst);
+#else
+    // Release: see the class comment.
+    bottom_.store(b, std::memory_order_release);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+#endif
+    *t = top_.load(std::memory_order_seq_cst);
+  }
+
+  // Thieves: the asymmetric mode's half (membarrier); under ThreadSanitizer
+  // nothing beyond the seq_cst fence Steal issues anyway.
+  static void HeavyFence() noexcept {
+#if !defined(MOIRAI_TSAN)
+    internal::AsymmetricHeavyFence();
+#endif
+  }
+
   // Owner only: doubles the buffer, copying the live range [t, b). The old
   // buffer is retired to buffers_ (not freed) since a thief may still read it.
   // Out of line (cold): keeps Push's fast path small enough to inline
@@ -451,8 +579,12 @@ class WorkStealingDeque {
   alignas(core::kFalseSharingRange) Atom<std::int64_t> top_;
   alignas(core::kFalseSharingRange) Atom<std::int64_t> bottom_;
   Atom<Buffer*> buffer_{nullptr};
-  // True: asymmetric fences (see the file comment). Fixed at construction.
-  const bool asymmetric_;
+  // The FenceMode (see the file comment). Invariant: changes only
+  // kAsymmetric -> kDowngradeRequested (CAS by any thread) -> kSymmetric
+  // (release store by the owner, in Pop); kSymmetric is final. On the
+  // bottom_ line: the owner reads it in every Pop, thieves read bottom_
+  // right after it.
+  Atom<std::uint32_t> mode_;
   // Every buffer ever used, the live one last. Owner only.
   std::vector<std::unique_ptr<Buffer>> buffers_;
 };

@@ -290,6 +290,130 @@ INSTANTIATE_TEST_SUITE_P(
                                                                 : "symmetric");
     });
 
+// The mode word's state machine, single-threaded: kAuto starts asymmetric
+// where it can (membarrier, or emulated under TSan), a request moves it to
+// kDowngradeRequested once, and the owner's next Pop completes the switch
+// to kSymmetric, which is final. kSymmetric deques ignore requests.
+TEST(WorkStealingDequeTest, FenceDowngradeStateMachine) {
+  WorkStealingDeque<int> sym(WorkStealingDeque<int>::kDefaultCapacity,
+                             DequeFences::kSymmetric);
+  EXPECT_EQ(sym.fence_mode(), FenceMode::kSymmetric);
+  EXPECT_FALSE(sym.RequestSymmetricFences());
+  EXPECT_EQ(sym.fence_mode(), FenceMode::kSymmetric);
+
+  WorkStealingDeque<int> d;
+#if defined(MOIRAI_TSAN)
+  ASSERT_EQ(d.fence_mode(), FenceMode::kAsymmetric);
+#endif
+  if (d.fence_mode() == FenceMode::kSymmetric) {
+    GTEST_SKIP() << "membarrier(PRIVATE_EXPEDITED) is not available";
+  }
+  ASSERT_EQ(d.fence_mode(), FenceMode::kAsymmetric);
+  d.Push(1);
+  d.Push(2);
+  int v = 0;
+  ASSERT_TRUE(d.Pop(&v));
+  EXPECT_EQ(v, 2);
+  EXPECT_EQ(d.fence_mode(), FenceMode::kAsymmetric);  // nobody asked
+  EXPECT_TRUE(d.RequestSymmetricFences());
+  EXPECT_FALSE(d.RequestSymmetricFences());  // once
+  EXPECT_EQ(d.fence_mode(), FenceMode::kDowngradeRequested);
+  EXPECT_TRUE(d.uses_asymmetric_fences());
+  // Steals do not complete the switch (only the owner does)...
+  StealResult<int> r = d.Steal();
+  ASSERT_TRUE(r.success());
+  EXPECT_EQ(r.value, 1);
+  EXPECT_EQ(d.fence_mode(), FenceMode::kDowngradeRequested);
+  // ...the owner's next Pop does, even on an empty deque.
+  EXPECT_FALSE(d.Pop(&v));
+  EXPECT_EQ(d.fence_mode(), FenceMode::kSymmetric);
+  EXPECT_FALSE(d.uses_asymmetric_fences());
+  EXPECT_FALSE(d.RequestSymmetricFences());
+  d.Push(3);
+  ASSERT_TRUE(d.Pop(&v));
+  EXPECT_EQ(v, 3);
+  EXPECT_EQ(d.fence_mode(), FenceMode::kSymmetric);
+}
+
+// The downgrade while the race of OwnerPopRaceTest runs: on each of several
+// deques one thief requests the switch after a varying number of its steal
+// attempts (or, at the latest, when the owner reaches the middle of its run
+// and waits for the request), while the owner keeps popping without CAS and
+// two thieves keep stealing; every element must still be taken exactly once,
+// and the owner's pops after the request must have completed the switch.
+TEST(WorkStealingDequeTest, DowngradeDuringOwnerPopRace) {
+#if defined(MOIRAI_TSAN) || defined(MOIRAI_ASAN)
+  constexpr int kTrials = 8;
+  constexpr int kRounds = 3000;
+#else
+  constexpr int kTrials = 40;
+  constexpr int kRounds = 5000;
+#endif
+  constexpr int kPerRound = 3;
+  int requested_by_attempts = 0;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    WorkStealingDeque<int> d;
+    const bool started_asymmetric = d.uses_asymmetric_fences();
+    std::vector<std::atomic<std::uint8_t>> taken(kRounds * kPerRound);
+    std::atomic<bool> stop{false};
+    std::atomic<bool> owner_waiting{false};
+    std::atomic<bool> requested{false};
+    std::atomic<bool> by_attempts{false};
+    std::atomic<std::int64_t> stolen{0};
+    // Thief 0 requests after this many of its steal attempts.
+    const int request_after = 1 + trial * 7 % 50;
+    auto thief = [&](bool requester) {
+      int attempts = 0;
+      while (!stop.load(std::memory_order_acquire)) {
+        if (requester && !requested.load(std::memory_order_relaxed) &&
+            (attempts >= request_after ||
+             owner_waiting.load(std::memory_order_acquire))) {
+          by_attempts.store(attempts >= request_after,
+                            std::memory_order_relaxed);
+          EXPECT_EQ(d.RequestSymmetricFences(), started_asymmetric);
+          requested.store(true, std::memory_order_release);
+        }
+        if (d.EmptyApprox()) continue;
+        ++attempts;
+        StealResult<int> r = d.Steal();
+        if (!r.success()) continue;
+        taken[static_cast<std::size_t>(r.value)].fetch_add(
+            1, std::memory_order_relaxed);
+        stolen.fetch_add(1, std::memory_order_relaxed);
+      }
+    };
+    std::thread t1(thief, true), t2(thief, false);
+    std::int64_t popped = 0;
+    for (int round = 0; round < kRounds; ++round) {
+      if (round == kRounds / 2) {
+        owner_waiting.store(true, std::memory_order_release);
+        while (!requested.load(std::memory_order_acquire)) {
+          std::this_thread::yield();
+        }
+      }
+      for (int k = 0; k < kPerRound; ++k) d.Push(round * kPerRound + k);
+      int v;
+      while (d.Pop(&v)) {
+        taken[static_cast<std::size_t>(v)].fetch_add(1,
+                                                     std::memory_order_relaxed);
+        ++popped;
+      }
+    }
+    stop.store(true, std::memory_order_release);
+    t1.join();
+    t2.join();
+    EXPECT_EQ(popped + stolen.load(), std::int64_t{kRounds} * kPerRound);
+    for (std::size_t i = 0; i < taken.size(); ++i) {
+      ASSERT_EQ(taken[i].load(), 1) << "trial " << trial << " element " << i;
+    }
+    // The owner popped after the request: the switch is complete.
+    EXPECT_EQ(d.fence_mode(), FenceMode::kSymmetric);
+    if (by_attempts.load()) ++requested_by_attempts;
+  }
+  std::printf("requested during the race in %d of %d trials\n",
+              requested_by_attempts, kTrials);
+}
+
 // The asymmetric fence's registration is per address space: a child
 // process (fork without exec) must still be able to steal, whatever the
 // kernel does with the registration across fork.

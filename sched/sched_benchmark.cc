@@ -120,7 +120,8 @@ void SetFibCounters(benchmark::State& state) {
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
-// Counter: tasks stolen per iteration (a diagnostic for the 2-thread cases).
+// Counters: tasks stolen per iteration (a diagnostic for the 2-thread cases),
+// and whether the adaptive deque fences downgraded to symmetric.
 void SetStealCounter(benchmark::State& state, const Scheduler& s) {
   std::uint64_t stolen = 0;
   for (const WorkerStats& w : s.Stats().workers) stolen += w.stolen;
@@ -128,6 +129,9 @@ void SetStealCounter(benchmark::State& state, const Scheduler& s) {
       static_cast<double>(stolen) /
       static_cast<double>(
           std::max<benchmark::IterationCount>(1, state.iterations()));
+  // 1 when the adaptive deque fences switched to symmetric (scheduler.h).
+  state.counters["fences_downgraded"] =
+      s.Stats().deque_fences_downgraded ? 1.0 : 0.0;
 }
 
 template <int kWorkers>
@@ -780,6 +784,7 @@ void BM_Uts_Moirai(benchmark::State& state) {
     if (r != expected) state.SkipWithError("wrong tree size");
   }
   state.counters["nodes"] = static_cast<double>(expected);
+  SetStealCounter(state, *s);
 }
 void BM_Uts_Tbb(benchmark::State& state) {
   tbb::task_arena arena(kThreads);

@@ -95,6 +95,12 @@ constexpr int kMaxWorkers = 1024;
 // it before the own deque's.
 constexpr std::uint32_t kInjectionFirstPeriod = 61;
 
+// Adaptive deque fences (SchedulerOptions::deque_fences): a worker that
+// steals more than kDowngradeStealLimit tasks within kDowngradeWindow tasks it
+// executes switches every deque to symmetric fences (1/64: see scheduler.h).
+constexpr std::uint64_t kDowngradeWindow = 4096;
+constexpr std::uint64_t kDowngradeStealLimit = kDowngradeWindow / 64;
+
 // xorshift64*: a cheap per-worker generator for victim selection.
 std::uint64_t NextRandom(Worker* w) noexcept {
   std::uint64_t x = w->rng;
@@ -195,6 +201,10 @@ Scheduler::Scheduler(SchedulerOptions options,
     w->victims.reserve(static_cast<std::size_t>(n));
     workers_.push_back(std::move(w));
   }
+  // The adaptive fence policy runs only where the deques start asymmetric
+  // (kAuto with membarrier; all deques share the process-wide answer).
+  adaptive_fences_ = options_.deque_fences == lockfree::DequeFences::kAuto &&
+                     n > 1 && workers_[0]->lanes[0].uses_asymmetric_fences();
   // Threads start after every Worker exists (they steal from each other).
   for (auto& w : workers_) {
     Worker* raw = w.get();
@@ -378,12 +388,14 @@ TaskNode* Scheduler::StealWork(Worker* w, bool* saw_retry) {
           w->lanes[lane].Push(w->batch[i]);
         if (count > 1) w->local_mask |= 1u << lane;
         Bump(w->stolen, count);
+        NoteSteals(w, count);
         got = w->batch[0];
       } else {
         lockfree::StealResult<TaskNode*> r = dq.Steal();
         if (r.retry()) *saw_retry = true;
         if (!r.success()) continue;
         Bump(w->stolen);
+        NoteSteals(w, 1);
         got = r.value;
       }
       // The victim has more: wake a helper (parallelism spreads this way).
@@ -392,6 +404,30 @@ TaskNode* Scheduler::StealWork(Worker* w, bool* saw_retry) {
     }
   }
   return nullptr;
+}
+
+void Scheduler::NoteSteals(Worker* w, std::uint64_t count) noexcept {
+  // Relaxed: a one-way hint; requesting twice is harmless (the deque's CAS
+  // fails), and the deques' own mode words order the switch.
+  if (!adaptive_fences_ || fences_downgraded_.load(std::memory_order_relaxed)) {
+    return;
+  }
+  // The window is counted in this worker's executed tasks (its own counter:
+  // the relaxed load reads its own last store). No cost on the execute
+  // path: the window is only looked at here, on a steal.
+  const std::uint64_t executed = w->executed.load(std::memory_order_relaxed);
+  if (executed - w->steal_window_start >= kDowngradeWindow) {
+    w->steal_window_start = executed;
+    w->steal_window_steals = 0;
+  }
+  w->steal_window_steals += count;
+  if (w->steal_window_steals <= kDowngradeStealLimit) return;
+  // Relaxed: the flag only makes the request happen once; each deque's
+  // mode word carries the ordering (see work_stealing_deque.h).
+  if (fences_downgraded_.exchange(true, std::memory_order_relaxed)) return;
+  for (const auto& worker : workers_) {
+    for (auto& lane : worker->lanes) lane.RequestSymmetricFences();
+  }
 }
 
 TaskNode* Scheduler::FindWork(Worker* w) {
@@ -715,6 +751,9 @@ SchedulerStats Scheduler::Stats() const {
   s.pending = pending_.load(std::memory_order_relaxed);
   s.cancelled = cancelled_.load(std::memory_order_relaxed);
   s.uncaught_exceptions = uncaught_exceptions_.load(std::memory_order_relaxed);
+  // Relaxed: a statistic.
+  s.deque_fences_downgraded =
+      fences_downgraded_.load(std::memory_order_relaxed);
   return s;
 }
 

@@ -129,11 +129,24 @@ struct SchedulerOptions {
   // Aging: pass-overs before a less urgent non-empty lane is served (>= 1).
   int aging_limit = 16;
   // How the workers' deques order pops against steals
-  // (lockfree/work_stealing_deque.h): kAuto (asymmetric fences where the
-  // kernel has membarrier: the cheapest local pops, a system call per steal;
-  // best for fork-join, where few tasks are stolen) or kSymmetric (a fence
-  // per pop, cheap steals: for workloads where most tasks are stolen, e.g.
-  // one task feeding many workers through Submit).
+  // (lockfree/work_stealing_deque.h). kAuto (default): adaptive. The deques
+  // start with asymmetric fences where the kernel has membarrier (the
+  // cheapest local pops, a system call per steal that interrupts every CPU
+  // running the process: best for fork-join, where few tasks are stolen).
+  // Each worker counts its own successful steals from asymmetric deques
+  // against the tasks it executes; once one worker has stolen more than
+  // kDowngradeStealLimit (64) times within kDowngradeWindow (4096) of its
+  // executed tasks (more than 1 steal per 64 tasks: around the break-even
+  // of a ~0.4 us membarrier against a ~6 ns `xchg` per pop on 2 CPUs, and
+  // membarrier only gets dearer with more CPUs), the scheduler asks every
+  // deque of every worker to switch to symmetric fences, once and for good
+  // (each owner completes the switch at its next pop). The switch is one-way
+  // because the reverse is not safe without a handshake (see the deque).
+  // `SchedulerStats::deque_fences_downgraded` reports it. Fork-join (fib,
+  // skynet: a few dozen steals per million tasks) stays asymmetric;
+  // steal-heavy trees (uts) downgrade within their first few thousand
+  // tasks. kSymmetric: symmetric from the start (a fence per pop, cheap
+  // steals), e.g. when one task feeds many workers through Submit.
   lockfree::DequeFences deque_fences = lockfree::DequeFences::kAuto;
 };
 
@@ -170,6 +183,9 @@ struct SchedulerStats {
   std::int64_t pending = 0;  // submitted (outside TaskGroups) and not finished
   std::int64_t cancelled = 0;
   std::int64_t uncaught_exceptions = 0;
+  // True once the adaptive kAuto fences (SchedulerOptions::deque_fences)
+  // asked every worker deque to switch to symmetric fences (final).
+  bool deque_fences_downgraded = false;
 };
 
 class Scheduler {
@@ -377,6 +393,9 @@ class Scheduler {
   // so that the single-lane fast path stays small.
   internal::TaskNode* PickLocalSlow(internal::Worker* w, unsigned inj);
   internal::TaskNode* StealWork(internal::Worker* w, bool* saw_retry);
+  // A successful steal of `count` tasks by `w`: the adaptive fence policy
+  // (see SchedulerOptions::deque_fences).
+  void NoteSteals(internal::Worker* w, std::uint64_t count) noexcept;
   // Runs (or, when cancelling, discards) `n` and recycles it. `home_wait`:
   // the group whose Wait is running on its home worker `w` (or nullptr); a
   // local task of that group is then accounted in its local_ count, without
@@ -425,6 +444,12 @@ class Scheduler {
   std::atomic<bool> stop_{false};
   std::atomic<std::int64_t> cancelled_{0};
   std::atomic<std::int64_t> uncaught_exceptions_{0};
+  // Adaptive deque fences (SchedulerOptions::deque_fences): true when the
+  // workers' deques started asymmetric under kAuto (set before the threads
+  // start, then read-only). fences_downgraded_: false -> true once, when a
+  // worker's steal rate requested the symmetric fences on every deque.
+  bool adaptive_fences_ = false;
+  std::atomic<bool> fences_downgraded_{false};
 
   mutable sync::Mutex error_mu_;
   absl::Status last_uncaught_error_ ABSL_GUARDED_BY(error_mu_);

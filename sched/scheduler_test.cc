@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -30,6 +31,7 @@
 #include "moirai/core/priority.h"
 #include "moirai/core/task.h"
 #include "moirai/core/task_context.h"
+#include "moirai/lockfree/work_stealing_deque.h"
 
 namespace moirai::sched {
 namespace {
@@ -405,6 +407,51 @@ TEST(SchedulerTest, ConcurrentExternalSubmitters) {
   for (auto& t : ts) t.join();
   s->Shutdown();
   EXPECT_EQ(ran.load(), kThreads * kEach);
+}
+
+// The adaptive deque fences (SchedulerOptions::deque_fences = kAuto): a
+// workload where every task is stolen must switch the deques to symmetric
+// fences. One producer task pushes kTasks tasks on its own worker's deque
+// (Submit from a worker: a fenced push, so a parked worker is woken) and then
+// waits for them without popping, so the other worker steals and executes
+// every one of them: 1 steal per executed task, far above 1 per 64.
+TEST(SchedulerTest, StealHeavyWorkloadDowngradesDequeFences) {
+  constexpr int kTasks = 1000;
+  // Whether deques start asymmetric in this process (membarrier available,
+  // or the TSan emulation): only then is there anything to downgrade.
+  const bool asymmetric =
+      lockfree::WorkStealingDeque<int>().uses_asymmetric_fences();
+  for (lockfree::DequeFences f :
+       {lockfree::DequeFences::kAuto, lockfree::DequeFences::kSymmetric}) {
+    SchedulerOptions o;
+    o.num_workers = 2;
+    o.deque_fences = f;
+    auto s = MakeScheduler(o);
+    EXPECT_FALSE(s->Stats().deque_fences_downgraded);
+    std::atomic<int> done{0};
+    Scheduler* sp = s.get();
+    core::Future<int> producer = s->Spawn([sp, &done] {
+      for (int i = 0; i < kTasks; ++i) {
+        EXPECT_TRUE(sp->Submit(core::Task([&done] {
+                        done.fetch_add(1, std::memory_order_relaxed);
+                      }))
+                        .ok());
+      }
+      while (done.load(std::memory_order_relaxed) < kTasks) {
+        std::this_thread::yield();
+      }
+      return Scheduler::CurrentWorkerIndex();
+    });
+    absl::StatusOr<int> producer_worker = std::move(producer).Get();
+    ASSERT_TRUE(producer_worker.ok()) << producer_worker.status();
+    s->Shutdown();
+    const SchedulerStats st = s->Stats();
+    const int thief = 1 - *producer_worker;
+    EXPECT_GE(st.workers[static_cast<std::size_t>(thief)].stolen,
+              static_cast<std::uint64_t>(kTasks));
+    EXPECT_EQ(st.deque_fences_downgraded,
+              asymmetric && f == lockfree::DequeFences::kAuto);
+  }
 }
 
 TEST(SchedulerTest, StatsReportQueues) {

@@ -13,6 +13,7 @@
 #include "moirai/sched/task_group.h"
 
 #include <atomic>
+#include <cstdio>
 #include <functional>
 #include <latch>
 #include <memory>
@@ -90,6 +91,29 @@ TEST(TaskGroupTest, BothDequeFenceModesComputeFib) {
       EXPECT_EQ(*r, SerialFib(kFibN));
     }
   }
+}
+
+// The adaptive deque fences keep fork-join asymmetric: fib steals only a few
+// large subtrees (each stolen task is the oldest, biggest pending sibling),
+// far below the downgrade's 1 steal per 64 executed tasks.
+TEST(TaskGroupTest, ForkJoinKeepsAsymmetricDequeFences) {
+  SchedulerOptions o;
+  o.num_workers = 2;
+  auto s = MakeScheduler(o);
+  absl::StatusOr<long> r = s->Spawn([] { return Fib(kFibN); }).Get();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, SerialFib(kFibN));
+  s->Shutdown();
+  const SchedulerStats st = s->Stats();
+  std::uint64_t stolen = 0, executed = 0;
+  for (const WorkerStats& w : st.workers) {
+    stolen += w.stolen;
+    executed += w.executed;
+  }
+  std::printf("fib(%d): %llu tasks executed, %llu stolen\n", kFibN,
+              static_cast<unsigned long long>(executed),
+              static_cast<unsigned long long>(stolen));
+  EXPECT_FALSE(st.deque_fences_downgraded);
 }
 
 // A 4-ary tree of nested groups, depth 5: every leaf bumps its own slot.

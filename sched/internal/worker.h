@@ -160,6 +160,12 @@ struct alignas(core::kFalseSharingRange) Worker {
   // Owner: scratch for steal-half.
   TaskNode* batch[32];
 
+  // Owner: the adaptive deque fences' steal-rate window (see
+  // SchedulerOptions::deque_fences and Scheduler::NoteSteals): `executed`
+  // when the window began, and this worker's steals since then.
+  std::uint64_t steal_window_start = 0;
+  std::uint64_t steal_window_steals = 0;
+
   // Statistics: written by the owner (relaxed), read by anyone.
   std::atomic<std::uint64_t> executed{0};
   std::atomic<std::uint64_t> stolen{0};
