@@ -505,6 +505,7 @@ void BM_Queens_Moirai(benchmark::State& state) {
     std::int64_t r = *s->Spawn([] { return QueensMoirai(Board{}, 0); }).Get();
     if (r != kQueens12Solutions) state.SkipWithError("wrong nqueens count");
   }
+  SetStealCounter(state, *s);
 }
 void BM_Queens_Tbb(benchmark::State& state) {
   tbb::task_arena arena(kThreads);
@@ -841,6 +842,7 @@ void BM_Pfor_Moirai(benchmark::State& state) {
                       [&](std::int64_t i) { out[i] = Kernel(i); });
     benchmark::DoNotOptimize(out.data());
   }
+  SetStealCounter(state, *s);
 }
 void BM_Pfor_Tbb(benchmark::State& state) {
   tbb::task_arena arena(kThreads);
