@@ -275,8 +275,10 @@ class WorkStealingDeque {
   // WorkStealingDeque::Pop()
   //
   // Owner only. Takes the most recently pushed element (LIFO). Returns false
-  // when the deque is empty (or the last element went to a thief).
-  bool Pop(T* out) noexcept {
+  // when the deque is empty (or the last element went to a thief). Always
+  // inlined: it is the scheduler's per-task hot path, and the mode check
+  // made GCC stop inlining it into Scheduler::PickLocal.
+  __attribute__((always_inline)) bool Pop(T* out) noexcept {
     const std::int64_t b = bottom_.load(std::memory_order_relaxed) - 1;
     Buffer* buf = buffer_.load(std::memory_order_relaxed);
     // Relaxed: only the owner ever moves the mode away from a value it can
