@@ -44,11 +44,7 @@ constexpr int kRoots = 200;
 constexpr int kRoots = 2000;
 #endif
 
-std::unique_ptr<Scheduler> MakeScheduler(SchedulerOptions o) {
-  absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Create(o);
-  EXPECT_TRUE(s.ok()) << s.status();
-  return std::move(*s);
-}
+using internal::MakeScheduler;
 
 // Waits (with a generous bound, never asserting time) until `pred` holds.
 template <typename Pred>

@@ -37,11 +37,7 @@ constexpr int kFibN = 16;
 constexpr int kFibN = 22;
 #endif
 
-std::unique_ptr<Scheduler> MakeScheduler(SchedulerOptions o) {
-  absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Create(o);
-  EXPECT_TRUE(s.ok()) << s.status();
-  return std::move(*s);
-}
+using internal::MakeScheduler;
 
 long SerialFib(int n) {
   return n < 2 ? n : SerialFib(n - 1) + SerialFib(n - 2);

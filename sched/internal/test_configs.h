@@ -10,13 +10,22 @@
 #ifndef MOIRAI_SCHED_INTERNAL_TEST_CONFIGS_H_
 #define MOIRAI_SCHED_INTERNAL_TEST_CONFIGS_H_
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "moirai/sched/scheduler.h"
 
 namespace moirai::sched::internal {
+
+// MakeScheduler(): Scheduler::Create, failing the calling test on an error.
+inline std::unique_ptr<Scheduler> MakeScheduler(SchedulerOptions o) {
+  absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Create(o);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return std::move(*s);
+}
 
 struct TestConfig {
   StealPolicy policy;
