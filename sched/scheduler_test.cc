@@ -45,6 +45,7 @@ constexpr int kRoots = 2000;
 #endif
 
 using internal::MakeScheduler;
+using internal::OccupyWorker;
 
 // Waits (with a generous bound, never asserting time) until `pred` holds.
 template <typename Pred>
@@ -452,12 +453,8 @@ TEST(SchedulerTest, StealHeavyWorkloadDowngradesDequeFences) {
 
 TEST(SchedulerTest, StatsReportQueues) {
   auto s = MakeScheduler({.num_workers = 1});
-  std::latch release(1), running(1);
-  ASSERT_TRUE(s->Submit(core::Task([&] {
-                 running.count_down();
-                 release.wait();
-               })).ok());
-  running.wait();
+  std::latch release(1);
+  OccupyWorker(s.get(), &release);
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(s->Submit(core::Task([] {})).ok());
   SchedulerStats st = s->Stats();
   EXPECT_EQ(st.injection_queue_length, 5);

@@ -38,6 +38,7 @@ constexpr int kFibN = 22;
 #endif
 
 using internal::MakeScheduler;
+using internal::OccupyWorker;
 
 long SerialFib(int n) {
   return n < 2 ? n : SerialFib(n - 1) + SerialFib(n - 2);
@@ -304,12 +305,8 @@ TEST(TaskGroupTest, ExceptionIsCapturedAndReturned) {
 // One worker, blocked: tasks queued in a group are skipped after Cancel().
 TEST(TaskGroupTest, CancelSkipsQueuedTasksAndCancelsToken) {
   auto s = MakeScheduler({.num_workers = 1});
-  std::latch release(1), running(1);
-  ASSERT_TRUE(s->Submit(core::Task([&] {
-                 running.count_down();
-                 release.wait();
-               })).ok());
-  running.wait();
+  std::latch release(1);
+  OccupyWorker(s.get(), &release);
   TaskGroup g(s.get());
   core::CancellationToken token = g.token();
   std::atomic<int> ran{0};
@@ -361,12 +358,8 @@ TEST(TaskGroupTest, RunAfterShutdownRunsInline) {
 // Cancel-pending shutdown discards queued group tasks: the group reports it.
 TEST(TaskGroupTest, CancelPendingShutdownCancelsGroupTasks) {
   auto s = MakeScheduler({.num_workers = 1});
-  std::latch release(1), running(1);
-  ASSERT_TRUE(s->Submit(core::Task([&] {
-                 running.count_down();
-                 release.wait();
-               })).ok());
-  running.wait();
+  std::latch release(1);
+  OccupyWorker(s.get(), &release);
   TaskGroup g(s.get());
   std::atomic<int> ran{0};
   for (int i = 0; i < 5; ++i) g.Run([&] { ran.fetch_add(1); });

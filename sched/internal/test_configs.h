@@ -10,6 +10,7 @@
 #ifndef MOIRAI_SCHED_INTERNAL_TEST_CONFIGS_H_
 #define MOIRAI_SCHED_INTERNAL_TEST_CONFIGS_H_
 
+#include <latch>
 #include <memory>
 #include <string>
 #include <utility>
@@ -25,6 +26,19 @@ inline std::unique_ptr<Scheduler> MakeScheduler(SchedulerOptions o) {
   absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Create(o);
   EXPECT_TRUE(s.ok()) << s.status();
   return std::move(*s);
+}
+
+// OccupyWorker(): submits a task that holds one worker until `release`
+// counts down, and returns once that task is running (so, with one worker,
+// everything submitted afterwards stays queued).
+inline void OccupyWorker(Scheduler* s, std::latch* release) {
+  // Shared: count_down() may still touch the latch after wait() returns.
+  auto running = std::make_shared<std::latch>(1);
+  ASSERT_TRUE(s->Submit(core::Task([running, release] {
+                 running->count_down();
+                 release->wait();
+               })).ok());
+  running->wait();
 }
 
 struct TestConfig {
