@@ -37,6 +37,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "moirai/core/cancellation.h"
+#include "moirai/core/parker.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task.h"
 #include "moirai/core/task_id.h"
@@ -116,6 +117,10 @@ class TaskContext {
   }
   // TaskContext::metadata(): nullptr when none.
   const TaskMetadata* metadata() const noexcept { return metadata_; }
+  // TaskContext::parker(): how this task waits without blocking its thread
+  // (core/parker.h): the fiber's Parker on a fiber, nullptr for a plain task
+  // or thread (which then blocks or helps).
+  Parker* parker() const noexcept { return parker_; }
 
   // TaskContext::IsCancellationRequested()
   //
@@ -141,6 +146,7 @@ class TaskContext {
   void set_metadata(const TaskMetadata* metadata) noexcept {
     metadata_ = metadata;
   }
+  void set_parker(Parker* parker) noexcept { parker_ = parker; }
 
  private:
   TaskId id_;
@@ -148,6 +154,7 @@ class TaskContext {
   absl::Time deadline_ = absl::InfiniteFuture();
   CancellationToken cancellation_;
   const TaskMetadata* metadata_ = nullptr;
+  Parker* parker_ = nullptr;
 };
 
 }  // namespace moirai::core
