@@ -6,9 +6,10 @@
 // This header defines `moirai::core::Priority`, the five scheduling levels
 // every Moirai scheduler understands, from `kCritical` (runs first) to
 // `kBackground` (runs when nothing else is ready). Priorities are totally
-// ordered: a smaller enumerator value is more urgent, and `operator<=>` follows
-// urgency so that `Priority::kCritical > Priority::kLow` reads as "more urgent
-// than".
+// ordered by urgency: a smaller enumerator value is more urgent. There is no
+// urgency-ordered `operator<=>`: the built-in comparisons of the enum compare
+// the values, so `Priority::kCritical < Priority::kLow` holds and reads as
+// "lane 0 before lane 3". Say `MoreUrgent(a, b)` where urgency is meant.
 
 #ifndef MOIRAI_CORE_PRIORITY_H_
 #define MOIRAI_CORE_PRIORITY_H_

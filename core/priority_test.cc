@@ -18,6 +18,16 @@ TEST(PriorityTest, OrderedByUrgency) {
   EXPECT_FALSE(MoreUrgent(Priority::kBackground, Priority::kCritical));
 }
 
+// The header once claimed an urgency-ordered operator<=> that did not
+// exist; what it documents now is the built-in value order.
+TEST(PriorityTest, BuiltInComparisonsCompareLaneIndices) {
+  static_assert(Priority::kCritical < Priority::kLow);
+  static_assert(!(Priority::kCritical > Priority::kLow));
+  EXPECT_TRUE(Priority::kHigh < Priority::kNormal);
+  EXPECT_EQ(MoreUrgent(Priority::kHigh, Priority::kNormal),
+            Priority::kHigh < Priority::kNormal);
+}
+
 TEST(PriorityTest, IndexRoundTrip) {
   for (int i = 0; i < kNumPriorities; ++i) {
     auto p = PriorityFromIndex(i);
