@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,11 @@
 #include "moirai/core/internal/futex.h"
 
 namespace moirai::async {
+
+namespace {
+// ~Runtime: how often it reports fibers that outlive their cancellation.
+constexpr absl::Duration kStuckFiberReportPeriod = absl::Seconds(5);
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(
     RuntimeOptions options) {
@@ -37,6 +43,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(
   } else {
     rt->scheduler_ = options.scheduler;
   }
+  absl::StatusOr<sched::LayerHandle> layer =
+      sched::LayerHandle::Attach(rt->scheduler_, rt.get());
+  if (!layer.ok()) return layer.status();
+  rt->layer_ = *std::move(layer);
+  rt->fibers_ =
+      std::make_unique<internal::FiberRegistry>(rt->scheduler_->num_workers());
   rt->stacks_.EnableWorkerCaches(rt->scheduler_->num_workers());
   rt->timers_ = std::make_unique<internal::TimerQueue>();
   rt->io_ = std::make_unique<internal::IoService>();
@@ -53,12 +65,20 @@ Runtime::~Runtime() {
                stderr);
     std::abort();
   }
+  CancelAll();
   // Acquire pairs with the release decrement in OnFiberFinished(): every
   // fiber's last writes happen before the teardown below.
+  absl::Time report_at = absl::Now() + kStuckFiberReportPeriod;
   for (std::uint32_t n;
        (n = live_fibers_.load(std::memory_order_acquire)) != 0;) {
-    core::internal::FutexWait(&live_fibers_, n);
+    if (core::internal::FutexWait(&live_fibers_, n, report_at) ==
+        core::internal::FutexWaitResult::kTimedOut) {
+      ReportStuckFibers();
+      report_at = absl::Now() + kStuckFiberReportPeriod;
+    }
   }
+  // Detach before the owned scheduler's shutdown, which would call back.
+  layer_ = sched::LayerHandle();
   io_.reset();
   timers_.reset();
   owned_scheduler_.reset();  // drains and joins the workers
@@ -82,14 +102,89 @@ int Runtime::WorkerSlot() const noexcept {
              : -1;
 }
 
-void Runtime::OnSpawn() noexcept {
+absl::Status Runtime::BeginSpawn() noexcept {
+  if (!layer_.AcquireHold()) {
+    return absl::FailedPreconditionError(
+        "Runtime::Spawn: the scheduler is shutting down");
+  }
+  return absl::OkStatus();
+}
+
+void Runtime::AbortSpawn() noexcept { layer_.ReleaseHold(); }
+
+void Runtime::FinishSpawn(internal::FiberBase* fiber) noexcept {
   // Relaxed: the counts are only compared with zero by the destructor, which
   // runs after every Spawn() call returned (its caller's responsibility).
   live_fibers_.fetch_add(1, std::memory_order_relaxed);
   live_blocks_.fetch_add(1, std::memory_order_relaxed);
+  fibers_->Add(fiber, WorkerSlot());
+  // seq_cst, against CancelAll's seq_cst store of cancel_all_ before it
+  // walks the registry: either the walk (whose shard lock follows our Add's
+  // unlock) finds this fiber, or this load sees the flag.
+  if (MOIRAI_UNLIKELY(cancel_all_.load(std::memory_order_seq_cst))) {
+    fiber->RequestCancellation();
+  }
+  fiber->MakeReady();
+}
+
+absl::Status Runtime::WaitForFibers(absl::Duration timeout) {
+  if (Current() == this) {
+    return absl::FailedPreconditionError(
+        "Runtime::WaitForFibers called from one of the runtime's own fibers");
+  }
+  const absl::Time deadline = timeout == absl::InfiniteDuration()
+                                  ? absl::InfiniteFuture()
+                                  : absl::Now() + timeout;
+  // Acquire pairs with the release decrement in OnFiberFinished().
+  for (std::uint32_t n;
+       (n = live_fibers_.load(std::memory_order_acquire)) != 0;) {
+    if (core::internal::FutexWait(&live_fibers_, n, deadline) ==
+            core::internal::FutexWaitResult::kTimedOut &&
+        live_fibers_.load(std::memory_order_acquire) != 0) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("Runtime::WaitForFibers: ",
+                       live_fibers_.load(std::memory_order_relaxed),
+                       " fiber(s) still alive"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Runtime::CancelAll() noexcept {
+  cancel_all_.store(true, std::memory_order_seq_cst);
+  // Under each shard's lock: a registered fiber is alive (FiberRegistry's
+  // invariant). Cancellation callbacks run here and at most make a parked
+  // fiber ready (a continuation submission); none spawns or finishes one.
+  fibers_->ForEach([](internal::FiberBase* f) { f->RequestCancellation(); });
+}
+
+void Runtime::OnShutdown(sched::ShutdownMode mode) noexcept {
+  // kDrain: the scheduler waits for every fiber's hold. kCancelPending:
+  // cancel them, so that they unwind and their holds end.
+  if (mode == sched::ShutdownMode::kCancelPending) CancelAll();
+}
+
+void Runtime::ReportStuckFibers() {
+  std::string ids;
+  int shown = 0;
+  fibers_->ForEach([&](internal::FiberBase* f) {
+    if (shown++ < 16) {
+      absl::StrAppend(&ids, ids.empty() ? "" : ", ",
+                      f->task_context()->id().value());
+    }
+  });
+  std::fprintf(stderr,
+               "moirai: ~async::Runtime still waiting for %u cancelled "
+               "fiber(s) that have not finished (task ids: %s%s); a fiber "
+               "that ignores cancellation keeps the runtime alive\n",
+               live_fibers_.load(std::memory_order_relaxed), ids.c_str(),
+               shown > 16 ? ", ..." : "");
 }
 
 void Runtime::OnFiberFinished() noexcept {
+  // The hold first: once live_fibers_ reads 0 the destructor may detach the
+  // layer (and, for a scheduler it does not own, the Runtime may be gone).
+  layer_.ReleaseHold();
   // Release: see the destructor. The wake may land after the destructor
   // returned; a futex wake on a dead address is harmless.
   if (live_fibers_.fetch_sub(1, std::memory_order_release) == 1) {

@@ -63,6 +63,7 @@
 #include "moirai/core/cancellation.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task_id.h"
+#include "moirai/sched/layer.h"
 #include "moirai/sched/scheduler.h"
 
 namespace moirai::async {
@@ -190,7 +191,7 @@ class JoinHandle {
   absl::Status error_;  // spawn failure
 };
 
-class Runtime {
+class Runtime : private sched::Layer {
  public:
   // Runtime::Create()
   //
@@ -206,32 +207,43 @@ class Runtime {
 
   // Runtime::~Runtime()
   //
-  // Waits for every fiber (detached ones too) to finish, then stops the
-  // reactor, blocking pool, timer thread and the owned scheduler. Must not run
-  // on one of this runtime's fibers or on a worker of its scheduler. Crashes
-  // loudly if a JoinHandle is still alive.
-  ~Runtime();
+  // Cancels every fiber still alive (detached ones: their blocking calls
+  // return kCancelled, and a fiber that has not started yet does not run),
+  // waits for them to finish -- writing the ids of those that are still
+  // alive to stderr every few seconds, since a fiber that ignores
+  // cancellation keeps the destructor waiting -- then stops the reactor,
+  // blocking pool, timer thread and the owned scheduler. Must not run on one
+  // of this runtime's fibers or on a worker of its scheduler. Crashes loudly
+  // if a JoinHandle is still alive.
+  ~Runtime() override;
 
   // Runtime::Spawn()
   //
   // Starts `f()` on a new fiber. Never blocks. If no stack can be mapped the
-  // handle carries the error (kResourceExhausted with the errno).
+  // handle carries the error (kResourceExhausted with the errno); once the
+  // scheduler's shutdown began, kFailedPrecondition (unless called from one
+  // of its workers: work spawned by running work is part of a drain, and is
+  // cancelled at once during a cancelling shutdown).
   template <typename F>
   auto Spawn(F&& f, SpawnOptions options = {})
       -> JoinHandle<std::invoke_result_t<std::decay_t<F>&>> {
     using R = std::invoke_result_t<std::decay_t<F>&>;
     using Impl = internal::FiberImpl<std::decay_t<F>, R>;
+    if (absl::Status s = BeginSpawn(); !s.ok()) return JoinHandle<R>(s);
     absl::StatusOr<internal::Stack> stack = stacks_.Allocate(WorkerSlot());
-    if (!stack.ok()) return JoinHandle<R>(stack.status());
+    if (!stack.ok()) {
+      AbortSpawn();
+      return JoinHandle<R>(stack.status());
+    }
     // The control block goes at the top of the stack, aligned down.
     auto top = reinterpret_cast<std::uintptr_t>(stack->top());
     auto at = (top - sizeof(Impl)) & ~(std::uintptr_t{alignof(Impl)} - 1) &
               ~std::uintptr_t{63};
     auto* fiber = new (reinterpret_cast<void*>(at))
         Impl(this, *stack, std::forward<F>(f));
-    OnSpawn();
-    fiber->Start(fiber, options.priority, options.deadline,
-                 options.cancellation);
+    fiber->Prepare(fiber, options.priority, options.deadline,
+                   options.cancellation);
+    FinishSpawn(fiber);
     return JoinHandle<R>(static_cast<internal::ResultFiber<R>*>(fiber));
   }
 
@@ -250,6 +262,23 @@ class Runtime {
     return live_fibers_.load(std::memory_order_acquire);
   }
 
+  // Runtime::WaitForFibers()
+  //
+  // Blocks the calling thread until every fiber of this runtime (detached
+  // ones too) has finished, or `timeout` passed: OK, or kDeadlineExceeded
+  // saying how many are still alive. Call it before destroying a runtime
+  // whose detached fibers should run to completion (the destructor cancels
+  // them). kFailedPrecondition on one of this runtime's fibers (it would wait
+  // for itself).
+  absl::Status WaitForFibers(absl::Duration timeout = absl::InfiniteDuration());
+
+  // Runtime::CancelAll()
+  //
+  // Cancels every fiber alive now and every fiber spawned from now on (their
+  // blocking calls return kCancelled). What a cancelling scheduler shutdown
+  // and the destructor do. Idempotent.
+  void CancelAll() noexcept;
+
   // Internal: used by the rest of the package.
   internal::TimerQueue& timers() noexcept { return *timers_; }
   internal::IoService& io() noexcept { return *io_; }
@@ -261,8 +290,18 @@ class Runtime {
   // The calling thread's worker index when it is a worker of scheduler_
   // (its slot in stacks_' worker caches), else -1.
   int WorkerSlot() const noexcept;
-  void OnSpawn() noexcept;
+  // Spawn's steps around building the control block: BeginSpawn takes the
+  // fiber's hold on the scheduler (sched/layer.h), AbortSpawn gives it back
+  // when no stack could be had, FinishSpawn counts and registers the fiber
+  // (cancelling it after CancelAll) and makes it ready.
+  absl::Status BeginSpawn() noexcept;
+  void AbortSpawn() noexcept;
+  void FinishSpawn(internal::FiberBase* fiber) noexcept;
   void OnFiberFinished() noexcept;
+  // ~Runtime: writes the live fibers' ids to stderr.
+  void ReportStuckFibers();
+  // sched::Layer: a cancelling scheduler shutdown cancels every fiber.
+  void OnShutdown(sched::ShutdownMode mode) noexcept override;
   void OnControlBlockFreed(const internal::Stack& stack) noexcept;
 
   RuntimeOptions options_;
@@ -271,6 +310,12 @@ class Runtime {
   internal::StackPool stacks_;
   std::unique_ptr<internal::TimerQueue> timers_;
   std::unique_ptr<internal::IoService> io_;  // reactor + blocking pool
+  // This runtime's attachment to scheduler_: holds, continuations, hints.
+  sched::LayerHandle layer_;
+  // Every live fiber (for CancelAll and the destructor's report).
+  std::unique_ptr<internal::FiberRegistry> fibers_;
+  // Set by CancelAll: fibers spawned afterwards start cancelled.
+  std::atomic<bool> cancel_all_{false};
   // Futex word: fibers spawned and not finished.
   std::atomic<std::uint32_t> live_fibers_{0};
   // Control blocks not yet freed (fibers plus JoinHandles keeping them).

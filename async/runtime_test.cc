@@ -119,8 +119,32 @@ TEST_P(RuntimeTest, DetachedFibersFinishBeforeRuntimeDestructs) {
           done.fetch_add(1, std::memory_order_relaxed);
         }).Detach();
     }
-  }  // ~Runtime waits for all of them
+    ASSERT_TRUE(rt->WaitForFibers().ok());
+  }
   EXPECT_EQ(done.load(), 200);
+}
+
+// ~Runtime cancels detached fibers instead of waiting forever for them: a
+// fiber asleep for an hour, and one blocked on a channel nobody sends on,
+// are woken with kCancelled (this test hung on the old destructor).
+TEST_P(RuntimeTest, DestructorCancelsDetachedFibers) {
+  std::atomic<int> cancelled{0};
+  testing_util::Flag asleep;
+  {
+    auto rt = MakeRuntime(GetParam());
+    auto ch = std::make_shared<Channel<int>>(1);
+    rt->Spawn([&] {
+        asleep.Notify();
+        if (absl::IsCancelled(async::SleepFor(absl::Hours(1)))) cancelled++;
+      }).Detach();
+    rt->Spawn([&, ch] {
+        if (absl::IsCancelled(ch->Recv().status())) cancelled++;
+      }).Detach();
+    asleep.Wait();
+    EXPECT_TRUE(
+        absl::IsDeadlineExceeded(rt->WaitForFibers(absl::Milliseconds(1))));
+  }
+  EXPECT_EQ(cancelled.load(), 2);
 }
 
 // TaskContext::current() inside a fiber is the fiber's own context across

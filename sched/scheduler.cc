@@ -95,6 +95,10 @@ constexpr int kMaxWorkers = 1024;
 // it before the own deque's.
 constexpr std::uint32_t kInjectionFirstPeriod = 61;
 
+// WorkerMain: one top-level pick in this many takes the oldest local task
+// of the most urgent lane (bounds the wait inside a lane; see scheduler.h).
+constexpr std::uint32_t kFifoPickPeriod = 64;
+
 // Adaptive deque fences (SchedulerOptions::deque_fences): a worker that
 // steals more than kDowngradeStealLimit tasks within kDowngradeWindow tasks it
 // executes switches every deque to symmetric fences (1/64: see scheduler.h).
@@ -115,10 +119,6 @@ std::uint64_t NextRandom(Worker* w) noexcept {
 // relaxed atomics let Stats() read them from other threads.
 void Bump(std::atomic<std::uint64_t>& c, std::uint64_t by = 1) noexcept {
   c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
-}
-
-void Spin(int n) noexcept {
-  for (int i = 0; i < n; ++i) core::CpuRelax();
 }
 
 }  // namespace
@@ -199,6 +199,8 @@ Scheduler::Scheduler(SchedulerOptions options,
              reinterpret_cast<std::uintptr_t>(this);
     if (w->rng == 0) w->rng = 1;
     w->victims.reserve(static_cast<std::size_t>(n));
+    // The first FIFO pick comes after a full period, like every later one.
+    w->picks_until_fifo = kFifoPickPeriod - 1;
     workers_.push_back(std::move(w));
   }
   // The adaptive fence policy runs only where the deques start asymmetric
@@ -280,6 +282,19 @@ void Scheduler::WorkerMain(Worker* w) {
                               : 0;
   int idle_rounds = 0;
   for (;;) {
+    // Every kFifoPickPeriod-th top-level pick takes the oldest task of the
+    // most urgent local lane (see PickOldestLocal). Only here, outside any
+    // TaskGroup::Wait: a waiting task keeps popping its own newest children
+    // (depth-first), and a task taken from the old end at the top level adds
+    // no depth to the worker's stack.
+    if (MOIRAI_UNLIKELY(w->picks_until_fifo-- == 0)) {
+      w->picks_until_fifo = kFifoPickPeriod - 1;
+      if (TaskNode* n = PickOldestLocal(w)) {
+        Execute(w, n);
+        idle_rounds = 0;
+        continue;
+      }
+    }
     if (TaskNode* n = FindWork(w)) {
       Execute(w, n);
       idle_rounds = 0;
@@ -289,7 +304,7 @@ void Scheduler::WorkerMain(Worker* w) {
     if (stop_.load(std::memory_order_acquire)) break;
     if (idle_rounds < spin_rounds) {
       ++idle_rounds;
-      Spin(32);
+      internal::Spin(32);
       // On an oversubscribed machine let whoever has work run.
       if ((idle_rounds & 7) == 0) std::this_thread::yield();
       continue;
@@ -298,6 +313,19 @@ void Scheduler::WorkerMain(Worker* w) {
     Park(w, nullptr);
   }
   internal::tls_current_worker = nullptr;
+}
+
+TaskNode* Scheduler::PickOldestLocal(Worker* w) {
+  const unsigned avail = w->local_mask | injection_.mask();
+  if (avail == 0) return nullptr;
+  const int lane = __builtin_ctz(avail);
+  if ((w->local_mask & (1u << lane)) == 0) return nullptr;
+  // The owner steals from its own deque's old end: a thief's CAS on top,
+  // which races only with other thieves (this thread is not popping). Not
+  // counted as a steal (nor for the adaptive fences: nothing moved between
+  // workers).
+  lockfree::StealResult<TaskNode*> r = w->lanes[lane].Steal();
+  return r.success() ? r.value : nullptr;
 }
 
 TaskNode* Scheduler::PickLocal(Worker* w) {
@@ -323,14 +351,21 @@ ABSL_ATTRIBUTE_NOINLINE TaskNode* Scheduler::PickLocalSlow(Worker* w,
   while (avail != 0) {
     // The most urgent available lane, unless aging says a less urgent one
     // has been passed over long enough.
+    // A lane is served once it has been passed over aging_limit times by
+    // earlier picks; this pick's pass-overs are counted after the choice
+    // (counting first would serve a lane that was never passed over when
+    // aging_limit is 1, inverting the priorities).
     int lane = __builtin_ctz(avail);
-    for (int j = lane + 1; j < core::kNumPriorities; ++j) {
-      if ((avail & (1u << j)) == 0) continue;
-      if (++w->passed_over[j] >=
-          static_cast<std::uint32_t>(options_.aging_limit)) {
+    const auto limit = static_cast<std::uint32_t>(options_.aging_limit);
+    for (unsigned m = avail & ~((2u << lane) - 1); m != 0; m &= m - 1) {
+      const int j = __builtin_ctz(m);
+      if (w->passed_over[j] >= limit) {
         lane = j;
         break;
       }
+    }
+    for (unsigned m = avail & ~((2u << lane) - 1); m != 0; m &= m - 1) {
+      ++w->passed_over[__builtin_ctz(m)];
     }
     w->passed_over[lane] = 0;
     const unsigned bit = 1u << lane;
@@ -448,8 +483,11 @@ void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
   const bool local_done = g != nullptr && g == home_wait && n->local;
   // Relaxed: cancellation is a hint to skip work; the shutdown's completion
   // is ordered by pending_.
-  const bool discard = state_.load(std::memory_order_relaxed) == kCancelling ||
-                       (g != nullptr && g->IsCancelled());
+  // Continuations of held work (n->must_run) run even when cancelling: the
+  // hold, which the shutdown waits for, can only end by running them.
+  const bool discard =
+      (state_.load(std::memory_order_relaxed) == kCancelling && !n->must_run) ||
+      (g != nullptr && g->IsCancelled());
   if (MOIRAI_UNLIKELY(discard)) {
     // Destroying the callable breaks a Spawn promise: its future gets
     // kCancelled.
@@ -588,83 +626,6 @@ void Scheduler::WakeAll() noexcept {
   }
 }
 
-void Scheduler::WakeGroupWaiters() noexcept {
-  // External waiters.
-  group_epoch_.fetch_add(1, std::memory_order_release);
-  FutexWakeAll(&group_epoch_);
-  // Workers parked in TaskGroup::Wait. The waiter stored waiting_on_group
-  // before setting the group's waiter bit (release CAS) and the caller's
-  // fetch_sub read that bit (acquire), so the flag is visible here.
-  for (auto& w : workers_) {
-    if (w->waiting_on_group.load(std::memory_order_acquire)) {
-      w->park_word.fetch_add(1, std::memory_order_release);
-      FutexWake(&w->park_word, 1);
-    }
-  }
-}
-
-void Scheduler::HelpWhilePending(Worker* w, TaskGroup* g) {
-  // On the group's home worker its local forks are finished without
-  // atomics (see "Join counting" in task_group.h).
-  TaskGroup* const home_wait = w == g->home_ ? g : nullptr;
-  // The common case, kept small: help-first, run whatever FindWork gives
-  // (most likely our own forked child) until the group is done.
-  while (!g->Done()) {
-    TaskNode* n = FindWork(w);
-    if (n == nullptr) {
-      IdleWhilePending(w, g, home_wait);
-      return;
-    }
-    Execute(w, n, home_wait);
-  }
-}
-
-void Scheduler::IdleWhilePending(Worker* w, TaskGroup* g,
-                                 TaskGroup* home_wait) {
-  int idle_rounds = 0;
-  const int spin_rounds = options_.idle_policy == IdlePolicy::kSpinThenPark
-                              ? options_.spin_rounds
-                              : 0;
-  // FindWork just came back empty: start with the idle step.
-  bool searched = true;
-  while (!g->Done()) {
-    if (!searched) {
-      if (TaskNode* n = FindWork(w)) {
-        Execute(w, n, home_wait);
-        idle_rounds = 0;
-        continue;
-      }
-    }
-    searched = false;
-    if (idle_rounds < spin_rounds) {
-      ++idle_rounds;
-      Spin(32);
-      if ((idle_rounds & 7) == 0) std::this_thread::yield();
-      continue;
-    }
-    idle_rounds = 0;
-    // Parking: whoever finishes the last task must see the whole count in
-    // pending_ to wake us.
-    if (home_wait != nullptr) g->FoldLocalCount();
-    // seq_cst: ordered before the waiter-bit CAS (see WakeGroupWaiters).
-    w->waiting_on_group.store(true, std::memory_order_seq_cst);
-    if (g->SetWaiterBit()) Park(w, g);
-    w->waiting_on_group.store(false, std::memory_order_relaxed);
-  }
-}
-
-void Scheduler::BlockWhilePending(TaskGroup* g) {
-  // Not a worker, so never the home worker: local_ is only read here.
-  while (!g->Done()) {
-    // Read the epoch before setting the waiter bit: the finisher bumps it
-    // only after its fetch_sub observed the bit (acquire/release on
-    // pending_), so a bump after our load cannot be missed by FutexWait.
-    const std::uint32_t e = group_epoch_.load(std::memory_order_acquire);
-    if (!g->SetWaiterBit()) break;
-    FutexWait(&group_epoch_, e);
-  }
-}
-
 ShutdownReport Scheduler::Shutdown(ShutdownMode mode) {
   MOIRAI_INTERNAL_CHECK(OwnWorker() == nullptr,
                         "Scheduler::Shutdown (or the destructor) called from "
@@ -676,6 +637,9 @@ ShutdownReport Scheduler::Shutdown(ShutdownMode mode) {
   // seq_cst: see "Shutdown" at the top.
   state_.store(mode == ShutdownMode::kDrain ? kDraining : kCancelling,
                std::memory_order_seq_cst);
+  // Layers cancel (or keep) their held work before the wait below, which
+  // counts their holds (see layer.h).
+  NotifyLayers(mode);
   // Cancelling: get every worker up to discard its queue.
   if (mode == ShutdownMode::kCancelPending) WakeAll();
   for (;;) {

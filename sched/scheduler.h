@@ -18,9 +18,15 @@
 //   * Priorities (`core::Priority`, five lanes): a worker runs the most
 //     urgent lane that has work, looking at its own deques and the injection
 //     queue. Aging: every pick that passes over a non-empty, less urgent lane
-//     counts against that lane; after `aging_limit` pass-overs the lane is
-//     served once. So a background task waits at most about
-//     `aging_limit x 4` picks of the worker that holds it: no starvation.
+//     counts against that lane; once a lane has been passed over
+//     `aging_limit` times it is served at the next pick. So a less urgent
+//     task waits at most about `aging_limit x 4` picks of the worker that
+//     holds it for more urgent lanes.
+//   * Inside a lane the own deque is LIFO (depth-first fork-join), and every
+//     kFifoPickPeriod-th (64th) pick of the worker's main loop takes the
+//     lane's oldest task instead, so a stream of new tasks cannot starve an
+//     older one of the same lane; every 61st pick that sees external work
+//     takes the injection queue's oldest task first.
 //   * Stealing: when a worker has nothing local, it asks the
 //     `StealStrategy` (steal_strategy.h) for victims and steals from their
 //     lanes, most urgent lane first.
@@ -43,13 +49,16 @@
 //
 //   `Shutdown(ShutdownMode::kDrain)` (also what the destructor does) stops
 //   accepting submissions from outside the scheduler, runs everything already
-//   queued and everything those tasks submit in turn, then joins the
-//   workers. `Shutdown(ShutdownMode::kCancelPending)` stops accepting
-//   submissions, lets running tasks finish (they are never interrupted; they
-//   can observe nothing new, except that anything they submit is cancelled
-//   too), and destroys every queued task unrun: a `Spawn` future then holds
-//   kCancelled, a `TaskGroup` reports kCancelled from `Wait()`. The returned
-//   report says how many tasks were cancelled.
+//   queued and everything those tasks submit in turn, waits for the work
+//   that layered runtimes hold (a parked fiber counts; see layer.h), then
+//   joins the workers. `Shutdown(ShutdownMode::kCancelPending)` stops
+//   accepting submissions, asks every attached layer to cancel its work
+//   (an async::Runtime cancels its fibers, which unwind), lets running tasks
+//   finish (they are never interrupted; anything they submit is cancelled
+//   too), and destroys every queued task unrun -- except the continuations
+//   of held work, which run so that held work can end: a `Spawn` future then
+//   holds kCancelled, a `TaskGroup` reports kCancelled from `Wait()`. The
+//   returned report says how many tasks were cancelled.
 //
 // Multiple schedulers may live in one process; nothing is global except a
 // thread-local "current worker" pointer.
@@ -79,6 +88,7 @@
 #include "absl/time/time.h"
 #include "moirai/core/arch.h"
 #include "moirai/core/future.h"
+#include "moirai/core/parker.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task.h"
 #include "moirai/lockfree/work_stealing_deque.h"
@@ -87,6 +97,9 @@
 #include "moirai/sync/mutex.h"
 
 namespace moirai::sched {
+
+class Layer;
+class LayerHandle;
 
 // StealPolicy
 //
@@ -271,34 +284,6 @@ class Scheduler {
   // none).
   absl::Status last_uncaught_error() const ABSL_LOCKS_EXCLUDED(error_mu_);
 
-  // Scheduler::HasLocalWork()
-  //
-  // For runtimes layered on the scheduler (async's fibers): true when the
-  // calling worker of this scheduler may have a queued task to run -- in its
-  // own deques or in the injection queue -- so a yielding fiber should
-  // really switch away. A hint: it may say true spuriously (a lane another
-  // worker just emptied by stealing), but never false while the calling
-  // worker's own deques hold a task. True when called off this scheduler's
-  // workers. A lane's mask bit alone is not enough: the owner clears it only
-  // when a pop finds the lane empty, so after popping its last task the bit
-  // is still set; the owner's size check is exact for its own pushes (only it
-  // pushes) and at worst stale-high for thieves' pops.
-  bool HasLocalWork() const noexcept {
-    const internal::Worker* w = OwnWorker();
-    if (w == nullptr || injection_.mask() != 0) return true;
-    for (unsigned m = w->local_mask; m != 0; m &= m - 1) {
-      if (!w->lanes[__builtin_ctz(m)].EmptyApprox()) return true;
-    }
-    return false;
-  }
-
-  // Scheduler::HasIdleWorkers()
-  //
-  // For runtimes layered on the scheduler: true when some worker is parked
-  // or about to park, i.e. when work pushed now could run in parallel. A
-  // relaxed hint, not synchronised with anything.
-  bool HasIdleWorkers() const noexcept { return AnyIdle(); }
-
   // Scheduler::steal_strategy_name()
   absl::string_view steal_strategy_name() const noexcept {
     return strategy_->name();
@@ -306,6 +291,7 @@ class Scheduler {
 
  private:
   friend class TaskGroup;
+  friend class LayerHandle;
 
   // Lifecycle (state_).
   static constexpr int kRunning = 0;
@@ -342,6 +328,7 @@ class Scheduler {
     n->group = nullptr;
     n->counted = false;
     n->local = false;
+    n->must_run = false;
     if (w != nullptr && w->free_count < kMaxFreeNodes) {
       n->next = w->free_nodes;
       w->free_nodes = n;
@@ -369,17 +356,43 @@ class Scheduler {
     EnqueueExternalForGroup(n);
   }
   void EnqueueExternalForGroup(internal::TaskNode* n);
-  // TaskGroup::Wait's waiting: help-first on a worker, futex elsewhere.
+  // TaskGroup::Wait's waiting (group_wait.cc): a task with a Parker (a
+  // fiber) parks; otherwise help-first on a worker, futex elsewhere.
+  void ParkWhilePending(TaskGroup* g, core::Parker* parker);
   void HelpWhilePending(internal::Worker* w, TaskGroup* g);
   // HelpWhilePending once a search found nothing: spin, search, park.
   ABSL_ATTRIBUTE_NOINLINE void IdleWhilePending(internal::Worker* w,
                                                 TaskGroup* g,
                                                 TaskGroup* home_wait);
   void BlockWhilePending(TaskGroup* g);
-  // A task that waited with kWaiterBit set finished its group: wake waiters.
-  void WakeGroupWaiters() noexcept;
+  // A task of `g` that saw kWaiterBit finished: wake g's waiters (parked
+  // fibers, workers, threads). Touches *g only through the pointer value:
+  // the group may already be destroyed.
+  void WakeGroupWaiters(const TaskGroup* g) noexcept;
   // Records an exception that escaped a Submit()ted task.
   void RecordUncaught(std::exception_ptr e);
+
+  // The layer seam (layer.h, layer.cc).
+  bool AcquireHold() noexcept;
+  void SubmitHeld(core::Task task, bool yielded) noexcept;
+  absl::Status AttachLayer(Layer* layer) ABSL_LOCKS_EXCLUDED(layers_mu_);
+  void DetachLayer(Layer* layer) noexcept ABSL_LOCKS_EXCLUDED(layers_mu_);
+  void NotifyLayers(ShutdownMode mode) ABSL_LOCKS_EXCLUDED(layers_mu_);
+  // The calling worker may have a queued task (see LayerHandle).
+  bool HasLocalWork() const noexcept {
+    const internal::Worker* w = OwnWorker();
+    if (w == nullptr || injection_.mask() != 0) return true;
+    // A lane's mask bit alone is not enough: the owner clears it only when
+    // a pop finds the lane empty. The owner's size check is exact for its
+    // own pushes (only it pushes) and at worst stale-high for thieves' pops.
+    for (unsigned m = w->local_mask; m != 0; m &= m - 1) {
+      if (!w->lanes[__builtin_ctz(m)].EmptyApprox()) return true;
+    }
+    return false;
+  }
+  // Top-level picks: every kFifoPickPeriod-th takes the oldest task of the
+  // most urgent lane instead of the newest (bounds the wait inside a lane).
+  internal::TaskNode* PickOldestLocal(internal::Worker* w);
 
   // Queues `n` on `w`'s deque (w non-null) or the injection queue; then wakes
   // a parked worker if needed. `fenced`: run the full sleep-protocol check
@@ -452,6 +465,15 @@ class Scheduler {
   // worker's steal rate requested the symmetric fences on every deque.
   bool adaptive_fences_ = false;
   std::atomic<bool> fences_downgraded_{false};
+
+  // Fibers (tasks with a Parker) parked in TaskGroup::Wait, found by
+  // WakeGroupWaiters through their group's address (group_wait.cc).
+  sync::Mutex park_mu_;
+  internal::GroupParkNode* parked_groups_ ABSL_GUARDED_BY(park_mu_) = nullptr;
+
+  // Attached layers (layer.h), told about Shutdown.
+  sync::Mutex layers_mu_;
+  std::vector<Layer*> layers_ ABSL_GUARDED_BY(layers_mu_);
 
   mutable sync::Mutex error_mu_;
   absl::Status last_uncaught_error_ ABSL_GUARDED_BY(error_mu_);

@@ -277,6 +277,69 @@ TEST(SchedulerTest, BackgroundDoesNotStarve) {
   EXPECT_LT(high_runs.load(), kCap) << "background starved";
 }
 
+// aging_limit = 1 used to invert the priorities: the pick that first passed
+// over the kHigh lane also served it (the pass-over was counted before the
+// choice), so every pick took kHigh and the kCritical task ran after all
+// 1000 kHigh tasks. Now a lane is served after it has been passed over
+// aging_limit times: the two lanes alternate.
+TEST(SchedulerTest, AgingLimitOneAlternatesInsteadOfInverting) {
+  auto s = MakeScheduler({.num_workers = 1, .aging_limit = 1});
+  std::latch release(1);
+  OccupyWorker(s.get(), &release);
+  std::mutex mu;
+  std::vector<Priority> order;
+  auto record = [&](Priority p) {
+    return core::Task(
+        [&, p] {
+          std::lock_guard<std::mutex> l(mu);
+          order.push_back(p);
+        },
+        p);
+  };
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(s->Submit(record(Priority::kHigh)).ok());
+  }
+  ASSERT_TRUE(s->Submit(record(Priority::kCritical)).ok());
+  release.count_down();
+  s->Shutdown();
+  ASSERT_EQ(order.size(), 1001u);
+  const auto critical =
+      std::find(order.begin(), order.end(), Priority::kCritical) -
+      order.begin();
+  EXPECT_LE(critical, 1) << "kCritical ran after " << critical << " kHigh";
+}
+
+// Same-lane starvation: one worker; a task submits V, then starts a chain of
+// 100,000 tasks that each submit the next (all kNormal, on the worker's own
+// deque). The deque is LIFO, so V used to run only after the whole chain.
+// Now every 64th top-level pick takes the lane's oldest task.
+TEST(SchedulerTest, SameLaneChainDoesNotStarveAnOlderTask) {
+  auto s = MakeScheduler({.num_workers = 1});
+  constexpr int kChain = 100000;
+  std::atomic<int> chain_done{0};
+  std::atomic<int> chain_at_v{-1};
+  struct Chain {
+    Scheduler* s;
+    std::atomic<int>* done;
+    void operator()() const {
+      if (done->fetch_add(1, std::memory_order_relaxed) + 1 < kChain) {
+        (void)s->Submit(core::Task(Chain{s, done}));
+      }
+    }
+  };
+  ASSERT_TRUE(s->Submit(core::Task([&] {
+                 (void)s->Submit(core::Task([&] {
+                   chain_at_v.store(chain_done.load(std::memory_order_relaxed),
+                                    std::memory_order_relaxed);
+                 }));
+                 (void)s->Submit(core::Task(Chain{s.get(), &chain_done}));
+               })).ok());
+  s->Shutdown();
+  EXPECT_EQ(chain_done.load(), kChain);
+  EXPECT_GE(chain_at_v.load(), 0);
+  EXPECT_LT(chain_at_v.load(), 1000) << "V waited for the chain";
+}
+
 TEST(SchedulerTest, ShutdownDrainRunsEverything) {
   auto s = MakeScheduler({.num_workers = 2});
   std::atomic<int> ran{0};

@@ -7,13 +7,19 @@
 
 #include "absl/status/status.h"
 #include "moirai/core/future.h"
+#include "moirai/core/task_context.h"
 
 namespace moirai::sched {
 
 absl::Status TaskGroup::Wait() {
   if (!Done()) {
+    // A task that can be suspended (a fiber) parks; never help-first on its
+    // small stack, and never park the worker under it (see layer.h).
+    core::TaskContext* ctx = core::TaskContext::current();
     internal::Worker* w = sched_->OwnWorker();
-    if (w != nullptr) {
+    if (ctx != nullptr && ctx->parker() != nullptr) {
+      sched_->ParkWhilePending(this, ctx->parker());
+    } else if (w != nullptr) {
       sched_->HelpWhilePending(w, this);
     } else {
       sched_->BlockWhilePending(this);
@@ -60,6 +66,7 @@ void TaskGroup::TaskDone() noexcept {
   // Read everything we need before the decrement: once the group is done
   // the waiter may return and destroy it.
   Scheduler* const sched = sched_;
+  const TaskGroup* const self = this;  // only compared after the decrement
   // acq_rel: release publishes the task's effects to the waiter (pairs with
   // the acquire load in Done); acquire pairs with the waiter-bit CAS.
   const std::int64_t prev = pending_.fetch_sub(kOne, std::memory_order_acq_rel);
@@ -69,7 +76,7 @@ void TaskGroup::TaskDone() noexcept {
   // which folded local_ into the count before setting the bit, this is
   // exactly the decrement to zero.
   if ((prev & kWaiterBit) != 0 && Count(prev) - 1 <= 0) {
-    sched->WakeGroupWaiters();
+    sched->WakeGroupWaiters(self);
   }
 }
 
@@ -83,20 +90,34 @@ void TaskGroup::CaptureException(std::exception_ptr e) noexcept {
 }
 
 void TaskGroup::Cancel() {
-  cancelled_.store(true, std::memory_order_relaxed);
-  sync::MutexLock lock(&mu_);
-  if (source_.has_value()) source_->RequestCancellation();
+  // The token's callbacks run outside mu_ (a callback may use the group).
+  // seq_cst store then seq_cst load, against token()'s seq_cst store of
+  // has_source_ then load of cancelled_: at least one side sees the other,
+  // so a source created concurrently is cancelled by one of the two
+  // (RequestCancellation is idempotent).
+  cancelled_.store(true, std::memory_order_seq_cst);
+  if (has_source_.load(std::memory_order_seq_cst)) {
+    // source_ is written once before has_source_ and never again.
+    SourceUnlocked().RequestCancellation();
+  }
 }
 
 core::CancellationToken TaskGroup::token() {
-  sync::MutexLock lock(&mu_);
-  if (!source_.has_value()) {
-    source_.emplace();
-    if (IsCancelled()) source_->RequestCancellation();
-    // Release: publishes source_ to ContextToken's acquire load.
-    has_source_.store(true, std::memory_order_release);
+  core::CancellationToken t;
+  {
+    sync::MutexLock lock(&mu_);
+    if (!source_.has_value()) {
+      source_.emplace();
+      // seq_cst: see Cancel(). Also publishes source_ to ContextToken's
+      // acquire load.
+      has_source_.store(true, std::memory_order_seq_cst);
+    }
+    t = source_->token();
   }
-  return source_->token();
+  if (cancelled_.load(std::memory_order_seq_cst)) {
+    SourceUnlocked().RequestCancellation();
+  }
+  return t;
 }
 
 }  // namespace moirai::sched

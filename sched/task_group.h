@@ -84,6 +84,7 @@
 #include "moirai/core/internal/check.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task.h"
+#include "moirai/core/task_context.h"
 #include "moirai/sched/internal/worker.h"
 #include "moirai/sched/scheduler.h"
 #include "moirai/sync/mutex.h"
@@ -126,10 +127,17 @@ class TaskGroup {
 
   // TaskGroup::Run()
   //
-  // Forks `f()` at priority `p`. If the group is already cancelled, `f` is
-  // dropped. If the scheduler has shut down, `f` runs inline on the caller.
+  // Forks `f()` at priority `p`; without `p`, at the priority of the task
+  // (or fiber) calling Run -- children inherit their parent's priority --
+  // and kNormal when called outside any task. If the group is already
+  // cancelled, `f` is dropped. If the scheduler has shut down, `f` runs
+  // inline on the caller.
   template <typename F>
-  void Run(F&& f, core::Priority p = core::Priority::kNormal) {
+  void Run(F&& f) {
+    Run(std::forward<F>(f), CallerPriority());
+  }
+  template <typename F>
+  void Run(F&& f, core::Priority p) {
     if (IsCancelled()) return;
     // A group made off-worker is waited for by a thread the scheduler does
     // not know about, so its tasks go through the counted external path (see
@@ -201,6 +209,12 @@ class TaskGroup {
                           "task or pass one");
   }
 
+  // The priority of the calling task, kNormal outside tasks.
+  static core::Priority CallerPriority() noexcept {
+    const core::TaskContext* ctx = core::TaskContext::current();
+    return ctx != nullptr ? ctx->priority() : core::Priority::kNormal;
+  }
+
   // pending_ holds a signed count of outstanding tasks times kOne, plus
   // kWaiterBit when a waiter may be asleep. The count alone may be negative
   // (home forks finished elsewhere; see "Join counting"): only
@@ -246,6 +260,12 @@ class TaskGroup {
   // group's token. Acquire: pairs with the release store in token().
   bool HasToken() const noexcept {
     return has_source_.load(std::memory_order_acquire);
+  }
+
+  // source_ once has_source_ is true: written once, under mu_, before
+  // has_source_ was set, never changed afterwards, so it needs no lock.
+  core::CancellationSource& SourceUnlocked() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return *source_;
   }
 
   // The token to install in a task's context (default when none created).

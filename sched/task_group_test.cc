@@ -345,6 +345,61 @@ TEST(TaskGroupTest, TasksObserveGroupTokenThroughContext) {
 }
 
 // After shutdown a group run from outside executes inline: nothing is lost.
+// Run() without a priority used to fork at kNormal whatever the parent ran
+// at; children now inherit the calling task's priority.
+TEST(TaskGroupTest, ChildrenInheritTheParentsPriority) {
+  auto s = MakeScheduler({.num_workers = 2});
+  for (core::Priority p : {core::Priority::kCritical, core::Priority::kLow,
+                           core::Priority::kBackground}) {
+    core::Future<core::Priority> f = s->Spawn(
+        [sp = s.get()] {
+          core::Priority child = core::Priority::kNormal;
+          TaskGroup g(sp);
+          g.Run([&] { child = core::TaskContext::current()->priority(); });
+          EXPECT_TRUE(g.Wait().ok());
+          return child;
+        },
+        p);
+    absl::StatusOr<core::Priority> got = std::move(f).Get();
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(*got, p);
+  }
+  // Outside any task: kNormal; an explicit priority wins.
+  TaskGroup g(s.get());
+  std::atomic<int> seen_normal{0}, seen_low{0};
+  g.Run([&] {
+    if (core::TaskContext::current()->priority() == core::Priority::kNormal) {
+      seen_normal++;
+    }
+  });
+  g.Run(
+      [&] {
+        if (core::TaskContext::current()->priority() == core::Priority::kLow) {
+          seen_low++;
+        }
+      },
+      core::Priority::kLow);
+  ASSERT_TRUE(g.Wait().ok());
+  EXPECT_EQ(seen_normal.load(), 1);
+  EXPECT_EQ(seen_low.load(), 1);
+}
+
+// Cancel() used to run the token's callbacks under the group's mutex, so a
+// callback that touched the group (token(), here) deadlocked.
+TEST(TaskGroupTest, CancelCallbackMayUseTheGroup) {
+  auto s = MakeScheduler({.num_workers = 1});
+  TaskGroup g(s.get());
+  std::atomic<bool> called{false};
+  core::CancellationRegistration reg = g.token().OnCancel([&] {
+    EXPECT_TRUE(g.token().IsCancellationRequested());
+    EXPECT_TRUE(g.IsCancelled());
+    called = true;
+  });
+  g.Cancel();
+  EXPECT_TRUE(called.load());
+  EXPECT_TRUE(absl::IsCancelled(g.Wait()));
+}
+
 TEST(TaskGroupTest, RunAfterShutdownRunsInline) {
   auto s = MakeScheduler({.num_workers = 1});
   s->Shutdown();

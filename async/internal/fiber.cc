@@ -51,9 +51,9 @@ void UnparkFiber(FiberBase* fiber) noexcept { fiber->Unpark(); }
 
 FiberBase::~FiberBase() = default;
 
-void FiberBase::Start(void* control_block, core::Priority priority,
-                      absl::Time deadline,
-                      const core::CancellationToken& parent) noexcept {
+void FiberBase::Prepare(void* control_block, core::Priority priority,
+                        absl::Time deadline,
+                        const core::CancellationToken& parent) noexcept {
   // cancel_source_ was default-constructed with a fresh state: replace it
   // only when it must be linked under `parent` (a state per fiber, not two).
   if (parent.CanBeCancelled()) {
@@ -64,13 +64,13 @@ void FiberBase::Start(void* control_block, core::Priority priority,
   task_ctx_.set_priority(priority);
   task_ctx_.set_deadline(deadline);
   task_ctx_.set_cancellation(cancel_source_.token());
+  task_ctx_.set_parker(&parker_);
   Stack below = stack_;
   below.size =
       static_cast<std::size_t>(static_cast<char*>(control_block) - stack_.base);
   // Keep the entry frame 16-byte aligned below the control block.
   below.size &= ~std::size_t{15};
   Init(below, &FiberBase::Entry, this);
-  MakeReady();
 }
 
 void FiberBase::Entry(void* self) noexcept {
@@ -78,15 +78,13 @@ void FiberBase::Entry(void* self) noexcept {
 }
 
 void FiberBase::Schedule() noexcept {
-  absl::Status s = runtime_->scheduler()->Submit(
+  runtime_->layer_.SubmitContinuation(
       core::Task([this] { RunSlice(); }, task_ctx_.priority()));
-  if (MOIRAI_UNLIKELY(!s.ok())) {
-    std::fprintf(stderr,
-                 "moirai: a fiber could not be scheduled (%s); was the "
-                 "scheduler destroyed before its async::Runtime?\n",
-                 s.ToString().c_str());
-    std::abort();
-  }
+}
+
+void FiberBase::ScheduleYielded() noexcept {
+  runtime_->layer_.SubmitYielded(
+      core::Task([this] { RunSlice(); }, task_ctx_.priority()));
 }
 
 void FiberBase::MakeReady() noexcept {
@@ -95,7 +93,7 @@ void FiberBase::MakeReady() noexcept {
   // The slot only on a worker inside RunSlice() (which empties it), and only
   // while no worker is idle: an idle worker could run the fiber in parallel
   // if it went to the scheduler.
-  if (s->scheduler == sch && !sch->HasIdleWorkers()) {
+  if (s->scheduler == sch && !runtime_->layer_.HasIdleWorkers()) {
     if (FiberBase* older = std::exchange(s->next, this)) older->Schedule();
     return;
   }
@@ -163,7 +161,7 @@ void FiberBase::RunSlice() noexcept {
   if (MOIRAI_UNLIKELY(s->scheduler != nullptr ||
                       sched::Scheduler::Current() != sch)) {
     // Not on a worker of this fiber's scheduler: one slice, no fast paths.
-    if (FiberBase* again = RunOnce()) again->Schedule();
+    if (FiberBase* again = RunOnce()) again->Requeue();
     return;
   }
   s->scheduler = sch;
@@ -176,7 +174,7 @@ void FiberBase::RunSlice() noexcept {
     FiberBase* next = std::exchange(s->next, nullptr);
     if (again != nullptr && next != nullptr) {
       // Two runnable fibers: the scheduler orders them by priority.
-      again->Schedule();
+      again->Requeue();
       next->Schedule();
       break;
     }
@@ -185,8 +183,15 @@ void FiberBase::RunSlice() noexcept {
     // Anything queued on this worker (any priority, or the injection queue)
     // goes through the scheduler with `ready`, which then picks by priority
     // and aging; so does `ready` once the budget is spent.
-    if (direct >= kMaxDirectSwitches || sch->HasLocalWork()) {
-      ready->Schedule();
+    // (Through `ready`, which is alive and holds its runtime: `this` may be
+    // gone.)
+    if (direct >= kMaxDirectSwitches ||
+        ready->runtime_->layer_.HasLocalWork()) {
+      if (ready == again) {
+        ready->Requeue();
+      } else {
+        ready->Schedule();
+      }
       break;
     }
     f = ready;
@@ -239,6 +244,8 @@ void FiberBase::WaitFinished() noexcept {
 
 void FiberBase::Finish() noexcept {
   if (cancel_registered_) cancel_registration_.Unregister();
+  // Out of the registry before the control block can be freed (Release).
+  runtime_->fibers_->Remove(this);
   // Release publishes the result; acquire pairs with the joiner's release
   // of its Waiter.
   std::uintptr_t prev =

@@ -21,7 +21,8 @@
 // Fast paths (the scheduler is the slow path; see RunSlice() in fiber.cc):
 //   - Direct resume: a fiber that yields, or whose park was overtaken by an
 //     Unpark, is resumed by the same RunSlice() call without a scheduler round
-//     trip when the worker has nothing else queued (Scheduler::HasLocalWork()).
+//     trip when the worker has nothing else queued
+//     (sched::LayerHandle::HasLocalWork()).
 //   - Run-next slot: a fiber made ready (spawned or unparked) by code running
 //     inside RunSlice() on a worker of its scheduler, while no worker is idle
 //     to run it in parallel, goes into that worker thread's one-fiber slot
@@ -53,10 +54,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "moirai/async/internal/execution_context.h"
+#include "moirai/async/internal/fiber_registry.h"
 #include "moirai/async/internal/stack_pool.h"
 #include "moirai/async/internal/waiter.h"
 #include "moirai/core/arch.h"
 #include "moirai/core/cancellation.h"
+#include "moirai/core/parker.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task_context.h"
 
@@ -86,7 +89,7 @@ struct JoinResultOf<absl::StatusOr<U>> {
   using type = absl::StatusOr<U>;
 };
 
-class FiberBase : public ExecutionContext {
+class FiberBase : public ExecutionContext, public FiberRegistryLinks {
  public:
   FiberBase(const FiberBase&) = delete;
   FiberBase& operator=(const FiberBase&) = delete;
@@ -102,18 +105,26 @@ class FiberBase : public ExecutionContext {
   core::TaskContext* task_context() noexcept { return &task_ctx_; }
   core::Priority priority() const noexcept { return task_ctx_.priority(); }
 
-  // FiberBase::Start()
+  // FiberBase::Prepare()
   //
   // Prepares the context on the stack below the control block at
-  // `control_block` and submits the first slice. `parent` cancels this fiber
-  // too.
-  void Start(void* control_block, core::Priority priority, absl::Time deadline,
-             const core::CancellationToken& parent) noexcept;
+  // `control_block`; the runtime then makes the fiber ready. `parent`
+  // cancels this fiber too.
+  void Prepare(void* control_block, core::Priority priority,
+               absl::Time deadline,
+               const core::CancellationToken& parent) noexcept;
 
   // FiberBase::Schedule()
   //
-  // Submits one slice of this fiber to the runtime's scheduler.
+  // Submits one slice of this fiber to the runtime's scheduler, as a
+  // continuation of the fiber's hold (sched/layer.h): accepted and run even
+  // during a scheduler shutdown.
   void Schedule() noexcept;
+
+  // FiberBase::ScheduleYielded()
+  //
+  // Schedule(), behind the work that is already ready (a yield).
+  void ScheduleYielded() noexcept;
 
   // FiberBase::MakeReady()
   //
@@ -248,8 +259,31 @@ class FiberBase : public ExecutionContext {
   void ClaimForCancellation(Waiter* w) noexcept;
   void Finish() noexcept;
 
+  // What sched's blocking calls (TaskGroup::Wait) park through, installed
+  // in task_ctx_ (core/parker.h): Park()/Unpark() of this fiber.
+  class FiberParker final : public core::Parker {
+   public:
+    explicit FiberParker(FiberBase* fiber) noexcept : fiber_(fiber) {}
+    void Park() noexcept override { fiber_->Park(); }
+    void Unpark() noexcept override { fiber_->Unpark(); }
+
+   private:
+    FiberBase* const fiber_;
+  };
+
+  // Requeues a fiber RunOnce() returned: behind ready work for a yield,
+  // else (an overtaken park) as a plain continuation.
+  void Requeue() noexcept {
+    if (action_ == Action::kYield) {
+      ScheduleYielded();
+    } else {
+      Schedule();
+    }
+  }
+
   Runtime* const runtime_;
   const Stack stack_;  // the whole stack, control block included
+  FiberParker parker_{this};
   core::TaskContext task_ctx_;
   // Default-constructed with its own fresh state; Start() replaces it only
   // to link it under a cancellable parent token.

@@ -18,6 +18,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "moirai/core/arch.h"
+#include "moirai/core/parker.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task.h"
 #include "moirai/lockfree/work_stealing_deque.h"
@@ -47,6 +48,22 @@ struct TaskNode {
   // `local_` rather than its `pending_` (see "Join counting" in
   // task_group.h). The flag stays with the node wherever it is stolen to.
   bool local = false;
+  // True for a continuation of held work (sched/layer.h): run even while a
+  // kCancelPending shutdown discards everything else.
+  bool must_run = false;
+};
+
+// A fiber (a task with a core::Parker) parked in TaskGroup::Wait: a node on
+// the parked fiber's stack, linked in Scheduler::parked_groups_ under
+// park_mu_. Invariant: while `linked`, the fiber has not returned from its
+// wait, so `group` is alive; whoever unlinks the node (under park_mu_) owns
+// the one Unpark() it needs (or, the fiber itself, none).
+struct GroupParkNode {
+  const TaskGroup* group = nullptr;
+  core::Parker* parker = nullptr;
+  GroupParkNode* prev = nullptr;
+  GroupParkNode* next = nullptr;
+  bool linked = false;
 };
 
 // An intrusive FIFO of nodes.
@@ -150,6 +167,9 @@ struct alignas(core::kFalseSharingRange) Worker {
   // over the local deque of the same lane (counts down from
   // kInjectionFirstPeriod; see Scheduler::PickLocal).
   std::uint32_t picks_until_injection_first = 0;
+  // Owner: top-level picks left until the next FIFO pick from the own
+  // deque (see Scheduler::PickOldestLocal).
+  std::uint32_t picks_until_fifo = 0;
   // Owner: recycled nodes.
   TaskNode* free_nodes = nullptr;
   int free_count = 0;
@@ -182,6 +202,11 @@ struct alignas(core::kFalseSharingRange) Worker {
 
   std::thread thread;
 };
+
+// Spins `n` pause instructions (idle loops).
+inline void Spin(int n) noexcept {
+  for (int i = 0; i < n; ++i) core::CpuRelax();
+}
 
 // The worker the calling thread is, or nullptr. Out of line on purpose: a
 // fiber may migrate between threads, and the compiler must not reuse a
