@@ -68,13 +68,13 @@ Runtime::~Runtime() {
   CancelAll();
   // Acquire pairs with the release decrement in OnFiberFinished(): every
   // fiber's last writes happen before the teardown below.
-  absl::Time report_at = absl::Now() + kStuckFiberReportPeriod;
+  core::MonoTime report_at = core::MonoTime::After(kStuckFiberReportPeriod);
   for (std::uint32_t n;
        (n = live_fibers_.load(std::memory_order_acquire)) != 0;) {
     if (core::internal::FutexWait(&live_fibers_, n, report_at) ==
         core::internal::FutexWaitResult::kTimedOut) {
       ReportStuckFibers();
-      report_at = absl::Now() + kStuckFiberReportPeriod;
+      report_at = core::MonoTime::After(kStuckFiberReportPeriod);
     }
   }
   // Detach before the owned scheduler's shutdown, which would call back.
@@ -132,9 +132,7 @@ absl::Status Runtime::WaitForFibers(absl::Duration timeout) {
     return absl::FailedPreconditionError(
         "Runtime::WaitForFibers called from one of the runtime's own fibers");
   }
-  const absl::Time deadline = timeout == absl::InfiniteDuration()
-                                  ? absl::InfiniteFuture()
-                                  : absl::Now() + timeout;
+  const core::MonoTime deadline = core::MonoTime::After(timeout);
   // Acquire pairs with the release decrement in OnFiberFinished().
   for (std::uint32_t n;
        (n = live_fibers_.load(std::memory_order_acquire)) != 0;) {
@@ -208,27 +206,24 @@ void Yield() noexcept {
 
 bool InFiber() noexcept { return internal::FiberBase::Current() != nullptr; }
 
-absl::Status SleepUntil(absl::Time deadline) {
-  // The sleep itself is a "timer" source with tag kTagDone, armed through
-  // BlockOn's deadline machinery: the TaskContext deadline is not applied
-  // (see the header), so BlockOn is given only this deadline by clearing it.
+namespace {
+// A sleep: a "timer" source with tag kTagDone on the monotonic clock; the
+// TaskContext deadline does not cut it short (see the header).
+absl::Status SleepUntilMono(core::MonoTime deadline) {
   internal::Waiter w;
-  core::TaskContext* ctx = core::TaskContext::current();
-  absl::Time saved = absl::InfiniteFuture();
-  if (ctx != nullptr) {
-    saved = ctx->deadline();
-    ctx->set_deadline(absl::InfiniteFuture());
-  }
-  const int tag = internal::BlockOn(&w, deadline);
-  if (ctx != nullptr) ctx->set_deadline(saved);
-  if (tag == internal::kTagCancelled) {
+  if (internal::BlockOnUntil(&w, deadline) == internal::kTagCancelled) {
     return absl::CancelledError("sleep cancelled");
   }
   return absl::OkStatus();
 }
+}  // namespace
+
+absl::Status SleepUntil(absl::Time deadline) {
+  return SleepUntilMono(core::MonoTime::FromWall(deadline));
+}
 
 absl::Status SleepFor(absl::Duration duration) {
-  return SleepUntil(absl::Now() + duration);
+  return SleepUntilMono(core::MonoTime::After(duration));
 }
 
 }  // namespace moirai::async

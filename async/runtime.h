@@ -333,7 +333,9 @@ void Yield() noexcept;
 // On a fiber: parks it until `deadline` (a runtime timer; no thread blocks).
 // On a plain thread: sleeps the thread. Returns kCancelled if the current
 // task is cancelled first; OK otherwise (the TaskContext deadline does not
-// cut a sleep short).
+// cut a sleep short). Both run on the monotonic clock (core/mono_time.h):
+// SleepFor's duration is never stretched or shortened by a wall-clock step,
+// and SleepUntil's wall-clock deadline is converted once, on entry.
 absl::Status SleepUntil(absl::Time deadline);
 absl::Status SleepFor(absl::Duration duration);
 

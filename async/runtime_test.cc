@@ -16,6 +16,7 @@
 #include "moirai/async/internal/test_util.h"
 #include "moirai/async/mutex.h"
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/mono_time.h"
 #include "moirai/core/task_context.h"
 #include "moirai/sched/scheduler.h"
 
@@ -122,6 +123,42 @@ TEST_P(RuntimeTest, DetachedFibersFinishBeforeRuntimeDestructs) {
     ASSERT_TRUE(rt->WaitForFibers().ok());
   }
   EXPECT_EQ(done.load(), 200);
+}
+
+// Sleeps used to run on the wall clock (absl::Now(), FUTEX_CLOCK_REALTIME),
+// so a clock step stretched or shortened them. Now they run on the
+// monotonic clock: stepping the (test-skewed) wall clock by an hour either
+// way, over and over while fibers sleep, moves none of them.
+TEST_P(RuntimeTest, WallClockStepsDoNotMoveSleeps) {
+  auto rt = MakeRuntime(GetParam());
+  constexpr absl::Duration kNap = absl::Milliseconds(30);
+  std::vector<JoinHandle<absl::Duration>> naps;
+  for (int i = 0; i < 4; ++i) {
+    naps.push_back(rt->Spawn([&]() -> absl::Duration {
+      const core::MonoTime start = core::MonoTime::Now();
+      absl::Status s = async::SleepFor(kNap);
+      EXPECT_TRUE(s.ok()) << s;
+      return core::MonoTime::Now() - start;
+    }));
+  }
+  auto all_done = [&] {
+    for (auto& h : naps) {
+      if (!h.IsFinished()) return false;
+    }
+    return true;
+  };
+  for (int i = 0; !all_done(); ++i) {
+    core::internal::SetWallClockSkewForTesting(i % 2 == 0 ? absl::Hours(1)
+                                                          : -absl::Hours(1));
+    std::this_thread::yield();
+  }
+  core::internal::SetWallClockSkewForTesting(absl::ZeroDuration());
+  for (auto& h : naps) {
+    absl::StatusOr<absl::Duration> slept = h.Join();
+    ASSERT_TRUE(slept.ok());
+    EXPECT_GE(*slept, kNap);
+    EXPECT_LT(*slept, absl::Minutes(30));
+  }
 }
 
 // ~Runtime cancels detached fibers instead of waiting forever for them: a

@@ -68,6 +68,7 @@
 #include "absl/time/time.h"
 #include "moirai/core/internal/check.h"
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/mono_time.h"
 
 namespace moirai::core {
 
@@ -169,7 +170,7 @@ class FutureState {
   }
 
   // Returns true when ready, false when `deadline` passed first.
-  bool WaitUntil(absl::Time deadline) noexcept {
+  bool WaitUntil(core::MonoTime deadline) noexcept {
     std::uint32_t w = word_.load(std::memory_order_acquire);
     while ((w & kReady) == 0) {
       if ((w & kWaiters) == 0) {
@@ -268,13 +269,17 @@ class Future {
   //
   // Block until ready. The timed forms return false if the time ran out
   // first (a non-positive duration or past deadline just polls).
-  void Wait() const noexcept { (void)WaitUntil(absl::InfiniteFuture()); }
+  // Timeouts run on the monotonic clock; a wall-clock deadline is
+  // converted once, on entry (core/mono_time.h).
+  void Wait() const noexcept { (void)WaitMono(core::MonoTime::Infinite()); }
   bool WaitFor(absl::Duration timeout) const noexcept {
-    if (timeout == absl::InfiniteDuration())
-      return WaitUntil(absl::InfiniteFuture());
-    return WaitUntil(absl::Now() + timeout);
+    return WaitMono(core::MonoTime::After(timeout));
   }
   bool WaitUntil(absl::Time deadline) const noexcept {
+    return WaitMono(core::MonoTime::FromWall(deadline));
+  }
+  // Future::WaitMono(): WaitUntil with a monotonic deadline.
+  bool WaitMono(core::MonoTime deadline) const noexcept {
     return state_ == nullptr || state_->WaitUntil(deadline);
   }
 
@@ -284,7 +289,7 @@ class Future {
   // invalid future, returns FailedPrecondition at once.
   Result<T> Get() && {
     if (state_ == nullptr) return internal::InvalidFutureError();
-    (void)state_->WaitUntil(absl::InfiniteFuture());
+    (void)state_->WaitUntil(core::MonoTime::Infinite());
     Result<T> result = state_->TakeResult();
     Release();
     return result;

@@ -6,7 +6,7 @@
 
 namespace moirai::sync {
 
-bool CondVar::WaitInternal(Mutex* mu, absl::Time deadline) noexcept {
+bool CondVar::WaitInternal(Mutex* mu, core::MonoTime deadline) noexcept {
   // Both under the mutex. Relaxed: the mutex orders them with any notifier
   // that changed the predicate under the same mutex (see Notify).
   waiters_.fetch_add(1, std::memory_order_relaxed);

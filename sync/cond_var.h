@@ -51,6 +51,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "moirai/core/mono_time.h"
 #include "moirai/sync/mutex.h"
 
 namespace moirai::sync {
@@ -66,7 +67,7 @@ class CondVar {
   // Atomically releases `mu` and sleeps until notified (or spuriously woken),
   // then re-acquires `mu` before returning. `mu` must be held by the caller.
   void Wait(Mutex* mu) noexcept ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-    WaitInternal(mu, absl::InfiniteFuture());
+    WaitInternal(mu, core::MonoTime::Infinite());
   }
 
   // CondVar::WaitWithDeadline()
@@ -76,15 +77,16 @@ class CondVar {
   // notified or woken spuriously. `mu` is held again on return either way.
   bool WaitWithDeadline(Mutex* mu, absl::Time deadline) noexcept
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-    return WaitInternal(mu, deadline);
+    return WaitInternal(mu, core::MonoTime::FromWall(deadline));
   }
 
   // CondVar::WaitWithTimeout()
   //
-  // WaitWithDeadline(mu, absl::Now() + timeout). Returns true if timed out.
+  // WaitWithDeadline with a deadline `timeout` from now, on the monotonic
+  // clock. Returns true if timed out.
   bool WaitWithTimeout(Mutex* mu, absl::Duration timeout) noexcept
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-    return WaitInternal(mu, DeadlineFromTimeout(timeout));
+    return WaitInternal(mu, core::MonoTime::After(timeout));
   }
 
   // CondVar::Wait(mu, pred)
@@ -93,7 +95,7 @@ class CondVar {
   // before any waiting. Never returns spuriously.
   template <typename Predicate>
   void Wait(Mutex* mu, Predicate pred) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-    while (!pred()) WaitInternal(mu, absl::InfiniteFuture());
+    while (!pred()) WaitInternal(mu, core::MonoTime::Infinite());
   }
 
   // CondVar::WaitUntil()
@@ -104,19 +106,29 @@ class CondVar {
   template <typename Predicate>
   bool WaitUntil(Mutex* mu, absl::Time deadline, Predicate pred)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-    while (!pred()) {
-      if (WaitInternal(mu, deadline)) return pred();
-    }
-    return true;
+    return WaitUntilMono(mu, core::MonoTime::FromWall(deadline),
+                         std::move(pred));
   }
 
   // CondVar::WaitFor()
   //
-  // WaitUntil(mu, absl::Now() + timeout, pred).
+  // WaitUntil with a deadline `timeout` from now, on the monotonic clock.
   template <typename Predicate>
   bool WaitFor(Mutex* mu, absl::Duration timeout, Predicate pred)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-    return WaitUntil(mu, DeadlineFromTimeout(timeout), std::move(pred));
+    return WaitUntilMono(mu, core::MonoTime::After(timeout), std::move(pred));
+  }
+
+  // CondVar::WaitUntilMono()
+  //
+  // WaitUntil with a monotonic deadline (core/mono_time.h).
+  template <typename Predicate>
+  bool WaitUntilMono(Mutex* mu, core::MonoTime mono, Predicate pred)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    while (!pred()) {
+      if (WaitInternal(mu, mono)) return pred();
+    }
+    return true;
   }
 
   // CondVar::NotifyOne()
@@ -132,13 +144,8 @@ class CondVar {
   void NotifyAll() noexcept { Notify(/*all=*/true); }
 
  private:
-  static absl::Time DeadlineFromTimeout(absl::Duration timeout) noexcept {
-    if (timeout == absl::InfiniteDuration()) return absl::InfiniteFuture();
-    return absl::Now() + timeout;
-  }
-
   // Returns true if the wait ended because `deadline` passed.
-  bool WaitInternal(Mutex* mu, absl::Time deadline) noexcept
+  bool WaitInternal(Mutex* mu, core::MonoTime deadline) noexcept
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   void Notify(bool all) noexcept;
 

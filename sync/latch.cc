@@ -32,7 +32,7 @@ void Latch::CountDown(std::int32_t n) noexcept {
   }
 }
 
-bool Latch::WaitWithDeadline(absl::Time deadline) const noexcept {
+bool Latch::WaitUntilMono(core::MonoTime deadline) const noexcept {
   if (internal::SpinUntil([this] { return TryWait(); })) return true;
   // Acquire pairs with the acq_rel decrement that reached zero.
   std::uint32_t c = count_.load(std::memory_order_acquire);

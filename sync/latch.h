@@ -28,6 +28,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "moirai/core/mono_time.h"
 
 namespace moirai::sync {
 
@@ -64,16 +65,22 @@ class Latch {
   //
   // Blocks until the count reaches zero or `deadline` passes. Returns true
   // if the latch is open (count zero), false if the deadline passed first.
-  bool WaitWithDeadline(absl::Time deadline) const noexcept;
+  bool WaitWithDeadline(absl::Time deadline) const noexcept {
+    return WaitUntilMono(core::MonoTime::FromWall(deadline));
+  }
 
   // Latch::WaitWithTimeout()
   //
-  // WaitWithDeadline(absl::Now() + timeout).
+  // WaitWithDeadline with a deadline `timeout` from now, on the monotonic
+  // clock.
   bool WaitWithTimeout(absl::Duration timeout) const noexcept {
-    return WaitWithDeadline(timeout == absl::InfiniteDuration()
-                                ? absl::InfiniteFuture()
-                                : absl::Now() + timeout);
+    return WaitUntilMono(core::MonoTime::After(timeout));
   }
+
+  // Latch::WaitUntilMono()
+  //
+  // WaitWithDeadline with a monotonic deadline (core/mono_time.h).
+  bool WaitUntilMono(core::MonoTime deadline) const noexcept;
 
   // Latch::ArriveAndWait()
   //

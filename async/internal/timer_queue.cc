@@ -53,12 +53,12 @@ std::size_t TimerQueue::size() {
 void TimerQueue::Loop() {
   std::vector<Waiter*> to_wake;
   for (;;) {
-    absl::Time next = absl::InfiniteFuture();
+    core::MonoTime next = core::MonoTime::Infinite();
     std::uint32_t epoch;
     {
       SpinLock lock(&mu_);
       if (stop_) return;
-      const absl::Time now = absl::Now();
+      const core::MonoTime now = core::MonoTime::Now();
       while (!queue_.empty() && (*queue_.begin())->when <= now) {
         TimerNode* node = *queue_.begin();
         queue_.erase(queue_.begin());

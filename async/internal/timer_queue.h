@@ -25,11 +25,12 @@
 #include "absl/time/time.h"
 #include "moirai/async/internal/lock.h"
 #include "moirai/async/internal/waiter.h"
+#include "moirai/core/mono_time.h"
 
 namespace moirai::async::internal {
 
 struct TimerNode {
-  absl::Time when;
+  core::MonoTime when;  // monotonic (see core/mono_time.h)
   Waiter* waiter = nullptr;
   int tag = kTagTimeout;
   std::uint64_t seq = 0;  // set by Add: ties broken in insertion order

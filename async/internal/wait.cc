@@ -21,13 +21,16 @@ absl::Time EffectiveDeadline(absl::Time deadline) noexcept {
 }
 
 int BlockOnSlow(Waiter* w, absl::Time deadline) noexcept {
-  deadline = EffectiveDeadline(deadline);
+  return BlockOnUntil(w, core::MonoTime::FromWall(EffectiveDeadline(deadline)));
+}
+
+int BlockOnUntil(Waiter* w, core::MonoTime deadline) noexcept {
   FiberBase* fiber = w->fiber();
   if (fiber != nullptr) {
     TimerNode timer;
     bool armed = false;
-    if (deadline != absl::InfiniteFuture()) {
-      if (deadline <= absl::Now()) {
+    if (!deadline.is_infinite()) {
+      if (deadline <= core::MonoTime::Now()) {
         if (w->TryClaim(kTagTimeout)) w->Wake();
       } else {
         timer.when = deadline;
@@ -50,7 +53,7 @@ int BlockOnSlow(Waiter* w, absl::Time deadline) noexcept {
       if (w->TryClaim(kTagCancelled)) w->Wake();
     });
   }
-  if (deadline == absl::InfiniteFuture()) {
+  if (deadline.is_infinite()) {
     w->Wait();
   } else {
     w->WaitUntilOrClaim(deadline, kTagTimeout);

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "moirai/async/internal/fiber.h"
 #include "moirai/async/internal/waiter.h"
+#include "moirai/core/mono_time.h"
 
 namespace moirai::async::internal {
 
@@ -25,9 +26,17 @@ namespace moirai::async::internal {
 // min(deadline, current TaskContext deadline).
 absl::Time EffectiveDeadline(absl::Time deadline) noexcept;
 
+// BlockOnUntil()
+//
+// Waits until `w` is claimed and woken, arming the current task's
+// cancellation and the monotonic `deadline` only (not the TaskContext
+// deadline): the shared tail of BlockOn() and of sleeps.
+int BlockOnUntil(Waiter* w, core::MonoTime deadline) noexcept;
+
 // BlockOnSlow()
 //
-// BlockOn() with a deadline to arm, or on a plain thread.
+// BlockOn() with a deadline to arm, or on a plain thread: the effective
+// (wall-clock) deadline is converted to the monotonic clock once, here.
 int BlockOnSlow(Waiter* w, absl::Time deadline) noexcept;
 
 // BlockOn()

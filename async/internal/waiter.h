@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "moirai/async/internal/execution_context.h"
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/mono_time.h"
 
 namespace moirai::async::internal {
 
@@ -121,7 +122,7 @@ class Waiter {
   // Thread owners only: like Wait(), but at `deadline` tries to claim the
   // Waiter with `tag` itself (if another source claimed it first, keeps
   // waiting for that source's Wake()).
-  void WaitUntilOrClaim(absl::Time deadline, int tag) noexcept {
+  void WaitUntilOrClaim(core::MonoTime deadline, int tag) noexcept {
     while (woken_.load(std::memory_order_acquire) == 0) {
       if (core::internal::FutexWait(&woken_, 0, deadline) ==
               core::internal::FutexWaitResult::kTimedOut &&
@@ -129,7 +130,7 @@ class Waiter {
         return;  // we are the claimer: nobody else will Wake()
       }
       if (claimed_by() != kUnclaimed && claimed_by() != tag) {
-        deadline = absl::InfiniteFuture();  // the winner will wake us
+        deadline = core::MonoTime::Infinite();  // the winner will wake us
       }
     }
   }

@@ -17,22 +17,22 @@
 namespace moirai::core::internal {
 
 FutexWaitResult FutexWait(std::atomic<std::uint32_t>* word,
-                          std::uint32_t expected,
-                          absl::Time deadline) noexcept {
-  // FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC/REALTIME deadline, so
-  // a wait that is interrupted and retried does not stretch its timeout.
-  // absl::Time is wall-clock time, hence FUTEX_CLOCK_REALTIME.
+                          std::uint32_t expected, MonoTime deadline) noexcept {
+  // FUTEX_WAIT_BITSET takes an absolute deadline, so a wait that is
+  // interrupted and retried does not stretch its timeout; without
+  // FUTEX_CLOCK_REALTIME it is a CLOCK_MONOTONIC one, so a wall-clock step
+  // does not move it either.
   struct timespec ts;
   struct timespec* tsp = nullptr;
-  if (deadline != absl::InfiniteFuture()) {
-    if (deadline <= absl::Now()) return FutexWaitResult::kTimedOut;
-    ts = absl::ToTimespec(deadline);
+  if (!deadline.is_infinite()) {
+    if (deadline <= MonoTime::Now()) return FutexWaitResult::kTimedOut;
+    ts = deadline.ToTimespec();
     tsp = &ts;
   }
   const long rc =  // NOLINT(runtime/int): syscall returns long
       syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word),
-              FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, expected, tsp,
-              nullptr, FUTEX_BITSET_MATCH_ANY);
+              FUTEX_WAIT_BITSET_PRIVATE, expected, tsp, nullptr,
+              FUTEX_BITSET_MATCH_ANY);
   if (rc == 0) return FutexWaitResult::kWoken;
   switch (errno) {
     case EAGAIN:

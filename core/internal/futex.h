@@ -23,6 +23,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "moirai/core/mono_time.h"
 
 namespace moirai::core::internal {
 
@@ -39,11 +40,20 @@ enum class FutexWaitResult {
 
 // FutexWait()
 //
-// Sleeps while `*word == expected`, until woken or `deadline` (absolute,
-// `absl::InfiniteFuture()` for none) passes. Private (process-local) futex.
-FutexWaitResult FutexWait(
-    std::atomic<std::uint32_t>* word, std::uint32_t expected,
-    absl::Time deadline = absl::InfiniteFuture()) noexcept;
+// Sleeps while `*word == expected`, until woken or the monotonic `deadline`
+// (`MonoTime::Infinite()` for none) passes. Private (process-local) futex.
+FutexWaitResult FutexWait(std::atomic<std::uint32_t>* word,
+                          std::uint32_t expected,
+                          MonoTime deadline = MonoTime::Infinite()) noexcept;
+
+// FutexWait() with a wall-clock deadline: converted to the monotonic clock
+// once, here (see core/mono_time.h). A caller that waits in a loop converts
+// once before the loop and passes the MonoTime instead.
+inline FutexWaitResult FutexWait(std::atomic<std::uint32_t>* word,
+                                 std::uint32_t expected,
+                                 absl::Time deadline) noexcept {
+  return FutexWait(word, expected, MonoTime::FromWall(deadline));
+}
 
 // FutexWake()
 //
