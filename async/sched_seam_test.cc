@@ -21,6 +21,7 @@
 #include "moirai/async/internal/test_util.h"
 #include "moirai/async/mutex.h"
 #include "moirai/async/runtime.h"
+#include "moirai/core/arch.h"
 #include "moirai/sched/parallel.h"
 #include "moirai/sched/scheduler.h"
 #include "moirai/sched/task_group.h"
@@ -220,6 +221,41 @@ TEST(SeamYieldTest, YieldLetsOlderWorkOfTheSameLaneRun) {
   done.wait();
   EXPECT_TRUE(flag.load());
   EXPECT_LE(yields.load(), 4);
+}
+
+// A fiber spawned by a running fiber while no worker is idle waits in that
+// worker's run-next slot. The old slot was private to the worker's thread:
+// if the spawner then computed without yielding, the new fiber waited for
+// it although the other worker had gone idle (300 ms in the report; for
+// ever here). Now an idle worker about to park takes the slot's fiber.
+TEST(SeamRunNextTest, IdleWorkerTakesAFiberWaitingInABusyWorkersSlot) {
+  auto rt = MakeRuntime(2);
+  std::atomic<bool> occupier_running{false};
+  std::atomic<bool> go{false};
+  std::atomic<bool> child_ran{false};
+  // Keep the other worker busy until the child is in the slot.
+  ASSERT_TRUE(rt->scheduler()
+                  ->Submit(core::Task([&] {
+                    occupier_running = true;
+                    while (!go.load()) core::CpuRelax();
+                  }))
+                  .ok());
+  while (!occupier_running.load()) std::this_thread::yield();
+  bool seen = rt->Spawn([&] {
+                  // No worker is idle: the child goes into this worker's
+                  // slot. Then free the other worker and compute (spin)
+                  // without yielding until the child has run.
+                  rt->Spawn([&] { child_ran = true; }).Detach();
+                  go = true;
+                  const absl::Time give_up = absl::Now() + absl::Seconds(60);
+                  while (!child_ran.load() && absl::Now() < give_up) {
+                    core::CpuRelax();
+                  }
+                  return child_ran.load();
+                })
+                  .Join()
+                  .value_or(false);
+  EXPECT_TRUE(seen);
 }
 
 INSTANTIATE_TEST_SUITE_P(Workers, SeamTest, ::testing::Values(1, 2, 4),

@@ -154,6 +154,7 @@ void Scheduler::IdleWhilePending(Worker* w, TaskGroup* g,
       continue;
     }
     idle_rounds = 0;
+    if (StealRunNext(w)) continue;  // as in WorkerMain
     // Parking: whoever finishes the last task must see the whole count in
     // pending_ to wake us.
     if (home_wait != nullptr) g->FoldLocalCount();

@@ -95,4 +95,54 @@ void Scheduler::SubmitHeld(core::Task task, bool yielded) noexcept {
   NotifyWork();
 }
 
+RunNextOffer Scheduler::OfferNext(Runnable* r) noexcept {
+  Worker* w = OwnWorker();
+  if (w == nullptr || AnyIdle()) return {nullptr, r};
+  // seq_cst exchange, then seq_cst loads of the idle set: against Park's
+  // seq_cst idle-bit RMW, F2 fence and MayHaveWork's slot load. Either our
+  // exchange precedes F2 in the single total order, and the parking worker
+  // sees `r` and stays awake (it then takes `r` in StealRunNext), or F2
+  // precedes it, and our loads see the idle bit and we take `r` back for
+  // the scheduler, whose submission wakes that worker. So `r` never waits
+  // in the slot of a busy worker while another worker sleeps.
+  Runnable* displaced = w->run_next.exchange(r, std::memory_order_seq_cst);
+  for (int i = 0; i < num_idle_words_; ++i) {
+    if (idle_words_[i].load(std::memory_order_seq_cst) != 0) {
+      // Acquire: pairs with nothing new (this thread put `r`); the RMW makes
+      // us its one taker unless an idle worker took it first (then nullptr).
+      Runnable* back = w->run_next.exchange(nullptr, std::memory_order_acquire);
+      return {displaced, back};
+    }
+  }
+  return {displaced, nullptr};
+}
+
+Runnable* Scheduler::TakeNext() noexcept {
+  Worker* w = OwnWorker();
+  MOIRAI_INTERNAL_CHECK(w != nullptr,
+                        "LayerHandle::TakeNext called off the scheduler's "
+                        "workers");
+  // Only this thread fills the slot and others only empty it, so an empty
+  // slot seen here stays empty (relaxed: our own last store or a thief's).
+  if (w->run_next.load(std::memory_order_relaxed) == nullptr) return nullptr;
+  // Acquire: pairs with nothing new (this thread put the item); the RMW
+  // decides between us and a thief.
+  return w->run_next.exchange(nullptr, std::memory_order_acquire);
+}
+
+bool Scheduler::StealRunNext(Worker* w) noexcept {
+  for (const auto& victim : workers_) {
+    if (victim.get() == w) continue;
+    if (victim->run_next.load(std::memory_order_relaxed) == nullptr) continue;
+    // Acquire: pairs with the owner's seq_cst exchange that put the item,
+    // so everything the owner did before offering it is visible here.
+    Runnable* r = victim->run_next.exchange(nullptr, std::memory_order_acquire);
+    if (r != nullptr) {
+      r->Resubmit();
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace moirai::sched

@@ -38,6 +38,10 @@
 //     tasks), where any worker may take it: a `while (!flag) Yield();` loop
 //     lets the task that sets the flag run, on the same worker too.
 //
+//   * A run-next slot per worker (OfferNext/TakeNext): a hand-off from
+//     running work to the work it readied, without a queue, that idle
+//     workers can still reach.
+//
 //   * Hints for fast paths: `HasLocalWork()` (the calling worker may have a
 //     queued task) and `HasIdleWorkers()` (work pushed now could run in
 //     parallel).
@@ -66,6 +70,33 @@
 #include "moirai/sched/scheduler.h"
 
 namespace moirai::sched {
+
+// Runnable
+//
+// A unit of layered work (a fiber) that can wait in a worker's run-next
+// slot (LayerHandle::OfferNext). The worker that readied it normally takes
+// it back (TakeNext) and runs it directly; an idle worker that finds it
+// still there when it is about to park takes it instead and calls
+// Resubmit(), which must submit it (SubmitContinuation) from that thread.
+// `kind` tells the layer that takes an item whether it is one of its own.
+class Runnable {
+ public:
+  explicit Runnable(const void* kind) noexcept : kind_(kind) {}
+  const void* kind() const noexcept { return kind_; }
+
+  // Runnable::Resubmit()
+  //
+  // Called by a worker that took this item from another worker's slot.
+  virtual void Resubmit() noexcept = 0;
+
+ protected:
+  Runnable(const Runnable&) = default;
+  Runnable& operator=(const Runnable&) = default;
+  virtual ~Runnable() = default;
+
+ private:
+  const void* kind_;
+};
 
 // Layer
 //
@@ -143,6 +174,30 @@ class LayerHandle {
   // the file comment).
   void SubmitYielded(core::Task task) noexcept {
     scheduler_->SubmitHeld(std::move(task), /*yielded=*/true);
+  }
+
+  // LayerHandle::OfferNext()
+  //
+  // Offers `r` the calling worker's run-next slot: a one-item place, like
+  // Go's `runnext`, for work readied by the running work that should run
+  // right after it on this worker. Refused (returns `r` in `refused`) off
+  // this scheduler's workers, or while some worker is idle and could run
+  // `r` in parallel. Accepted, it may displace the slot's previous item
+  // (returned in `displaced`). The caller submits whatever comes back. The
+  // slot is reachable by idle workers: one that is about to park takes a
+  // waiting item and resubmits it (Runnable::Resubmit), so an item never
+  // waits for long behind a worker that keeps running.
+  using Offer = RunNextOffer;
+  Offer OfferNext(Runnable* r) noexcept { return scheduler_->OfferNext(r); }
+
+  // LayerHandle::TakeNext()
+  //
+  // Empties the calling worker's run-next slot: its item, or nullptr if it
+  // is empty (or an idle worker took the item). Must be called on a worker
+  // of `scheduler`. Static: the slot is the worker's, shared by every layer
+  // on the scheduler, so no handle (whose owner may be gone) is needed.
+  static Runnable* TakeNext(Scheduler* scheduler) noexcept {
+    return scheduler->TakeNext();
   }
 
   // LayerHandle::HasLocalWork()

@@ -310,6 +310,9 @@ void Scheduler::WorkerMain(Worker* w) {
       continue;
     }
     idle_rounds = 0;
+    // About to park: first take a run-next item that waited out a whole
+    // spin phase in a busy worker's slot (see layer.h).
+    if (StealRunNext(w)) continue;
     Park(w, nullptr);
   }
   internal::tls_current_worker = nullptr;
@@ -559,6 +562,9 @@ bool Scheduler::MayHaveWork() const noexcept {
     for (const auto& lane : w->lanes) {
       if (!lane.EmptyApprox()) return true;
     }
+    // A waiting run-next item keeps idle workers up until one takes it
+    // (see OfferNext in layer.cc; relaxed after Park's F2 fence).
+    if (w->run_next.load(std::memory_order_relaxed) != nullptr) return true;
   }
   return false;
 }
@@ -577,11 +583,12 @@ void Scheduler::Park(Worker* w, const TaskGroup* g) {
                                (g != nullptr && g->Done());
   if (!must_stay_awake) {
     w->parked.store(true, std::memory_order_relaxed);
-    const absl::Time start = absl::Now();
+    const core::MonoTime start = core::MonoTime::Now();
     core::internal::FutexWait(&w->park_word, gen);
-    w->parked_ns.store(w->parked_ns.load(std::memory_order_relaxed) +
-                           absl::ToInt64Nanoseconds(absl::Now() - start),
-                       std::memory_order_relaxed);
+    w->parked_ns.store(
+        w->parked_ns.load(std::memory_order_relaxed) +
+            absl::ToInt64Nanoseconds(core::MonoTime::Now() - start),
+        std::memory_order_relaxed);
     Bump(w->parks);
     w->parked.store(false, std::memory_order_relaxed);
   }

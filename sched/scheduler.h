@@ -100,6 +100,13 @@ namespace moirai::sched {
 
 class Layer;
 class LayerHandle;
+class Runnable;
+
+// RunNextOffer: what LayerHandle::OfferNext gives back (see layer.h).
+struct RunNextOffer {
+  Runnable* displaced = nullptr;
+  Runnable* refused = nullptr;
+};
 
 // StealPolicy
 //
@@ -378,6 +385,12 @@ class Scheduler {
   absl::Status AttachLayer(Layer* layer) ABSL_LOCKS_EXCLUDED(layers_mu_);
   void DetachLayer(Layer* layer) noexcept ABSL_LOCKS_EXCLUDED(layers_mu_);
   void NotifyLayers(ShutdownMode mode) ABSL_LOCKS_EXCLUDED(layers_mu_);
+  // The run-next slot (layer.cc).
+  RunNextOffer OfferNext(Runnable* r) noexcept;
+  Runnable* TakeNext() noexcept;
+  // An idle worker takes another worker's waiting run-next item, if any,
+  // and resubmits it (onto its own deque). True if it took one.
+  bool StealRunNext(internal::Worker* w) noexcept;
   // The calling worker may have a queued task (see LayerHandle).
   bool HasLocalWork() const noexcept {
     const internal::Worker* w = OwnWorker();

@@ -17,18 +17,22 @@ namespace moirai::async::internal {
 namespace {
 
 // What RunSlice() keeps per worker thread. Only the owning thread touches it
-// (no atomics): the slot is filled and emptied by code running on that
-// thread, on the worker's stack or on the fiber it runs, which cannot migrate
-// while it runs.
+// (no atomics): it is written by code running on that thread, on the
+// worker's stack or on the fiber it runs, which cannot migrate while it runs.
 struct SliceState {
   // Non-null while RunSlice() runs on this thread: the scheduler whose worker
-  // the thread is. Fibers of runtimes on other schedulers never use the slot,
-  // so two runtimes/schedulers in one process do not mix.
+  // the thread is. Fibers of runtimes on other schedulers never use the
+  // worker's run-next slot, so two runtimes/schedulers do not mix.
   sched::Scheduler* scheduler = nullptr;
-  // The run-next slot (see fiber.h): a ready fiber of `scheduler`'s runtimes,
-  // resumed or submitted when the running fiber switches out.
-  FiberBase* next = nullptr;
+  // True once a fiber was offered the worker's run-next slot (the
+  // scheduler's, see sched/layer.h) since RunSlice() last emptied it, so
+  // that RunSlice() looks at the slot only when it may hold something.
+  bool offered = false;
 };
+
+// The run-next slot holds sched::Runnables of any layer; a fiber's is its
+// FiberRunnable, tagged with this address.
+constexpr char kFiberRunnableKind = 0;
 
 thread_local SliceState tls_slice;
 
@@ -89,16 +93,32 @@ void FiberBase::ScheduleYielded() noexcept {
 
 void FiberBase::MakeReady() noexcept {
   SliceState* s = CurrentSlice();
-  sched::Scheduler* const sch = runtime_->scheduler();
-  // The slot only on a worker inside RunSlice() (which empties it), and only
-  // while no worker is idle: an idle worker could run the fiber in parallel
-  // if it went to the scheduler.
-  if (s->scheduler == sch && !runtime_->layer_.HasIdleWorkers()) {
-    if (FiberBase* older = std::exchange(s->next, this)) older->Schedule();
+  // The slot only on a worker inside RunSlice() (which empties it); the
+  // scheduler refuses it while a worker is idle (that worker could run the
+  // fiber in parallel if it went to the scheduler).
+  if (s->scheduler == runtime_->scheduler()) {
+    const sched::LayerHandle::Offer o = runtime_->layer_.OfferNext(&runnable_);
+    if (o.displaced != nullptr) o.displaced->Resubmit();
+    if (o.refused != nullptr) {
+      Schedule();
+    } else {
+      s->offered = true;
+    }
     return;
   }
   Schedule();
 }
+
+FiberBase* FiberBase::FromRunnable(sched::Runnable* r) noexcept {
+  if (r == nullptr) return nullptr;
+  if (r->kind() != &kFiberRunnableKind) {
+    r->Resubmit();  // another layer's item: the scheduler runs it
+    return nullptr;
+  }
+  return static_cast<FiberRunnable*>(r)->fiber();
+}
+
+const void* FiberBase::RunnableKind() noexcept { return &kFiberRunnableKind; }
 
 // Inlined into RunSlice() so that the switch back lands in RunSlice()'s own
 // frame (see "Resume() and Suspend() are inline" in execution_context.h).
@@ -171,7 +191,13 @@ void FiberBase::RunSlice() noexcept {
   for (int direct = 0;; ++direct) {
     // After RunOnce() `f` may be gone (finished and released).
     FiberBase* again = f->RunOnce();
-    FiberBase* next = std::exchange(s->next, nullptr);
+    FiberBase* next = nullptr;
+    if (s->offered) {
+      s->offered = false;
+      // Through the scheduler, which outlives this loop: `this` (and its
+      // runtime) may be gone.
+      next = FromRunnable(sched::LayerHandle::TakeNext(sch));
+    }
     if (again != nullptr && next != nullptr) {
       // Two runnable fibers: the scheduler orders them by priority.
       again->Requeue();

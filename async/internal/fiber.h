@@ -62,6 +62,7 @@
 #include "moirai/core/parker.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task_context.h"
+#include "moirai/sched/layer.h"
 
 namespace moirai::async {
 class Runtime;
@@ -271,6 +272,23 @@ class FiberBase : public ExecutionContext, public FiberRegistryLinks {
     FiberBase* const fiber_;
   };
 
+  // What waits in a worker's run-next slot for this fiber (sched/layer.h):
+  // an idle worker that takes it resubmits the fiber from its own thread.
+  class FiberRunnable final : public sched::Runnable {
+   public:
+    explicit FiberRunnable(FiberBase* fiber) noexcept
+        : sched::Runnable(RunnableKind()), fiber_(fiber) {}
+    void Resubmit() noexcept override { fiber_->Schedule(); }
+    FiberBase* fiber() const noexcept { return fiber_; }
+
+   private:
+    FiberBase* const fiber_;
+  };
+  static const void* RunnableKind() noexcept;
+  // The fiber behind a slot item, or nullptr (empty; another layer's item,
+  // which is resubmitted).
+  static FiberBase* FromRunnable(sched::Runnable* r) noexcept;
+
   // Requeues a fiber RunOnce() returned: behind ready work for a yield,
   // else (an overtaken park) as a plain continuation.
   void Requeue() noexcept {
@@ -284,6 +302,7 @@ class FiberBase : public ExecutionContext, public FiberRegistryLinks {
   Runtime* const runtime_;
   const Stack stack_;  // the whole stack, control block included
   FiberParker parker_{this};
+  FiberRunnable runnable_{this};
   core::TaskContext task_ctx_;
   // Default-constructed with its own fresh state; Start() replaces it only
   // to link it under a cancellable parent token.

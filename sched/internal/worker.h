@@ -26,6 +26,7 @@
 
 namespace moirai::sched {
 
+class Runnable;
 class Scheduler;
 class TaskGroup;
 
@@ -196,6 +197,11 @@ struct alignas(core::kFalseSharingRange) Worker {
   // Sleep protocol (scheduler.cc, "Sleeping"): the futex word this worker
   // parks on; a waker bumps it after claiming the worker's idle bit.
   alignas(core::kCacheLineSize) std::atomic<std::uint32_t> park_word{0};
+  // The run-next slot (layer.h): the owner offers and takes with exchange,
+  // an idle worker about to park takes with exchange (so each item has
+  // exactly one taker). Its own line: it changes on every fiber hand-off.
+  alignas(core::kCacheLineSize) std::atomic<Runnable*> run_next{nullptr};
+
   // True while the worker waits in TaskGroup::Wait with the group's waiter
   // bit set, so that the group's last task wakes it.
   std::atomic<bool> waiting_on_group{false};
