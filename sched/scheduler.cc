@@ -1,41 +1,10 @@
 // Copyright 2026 The Moirai Authors.
 //
-// Sleeping
-// --------
-//
-// Idle workers park on their own futex word (`Worker::park_word`) and
-// advertise themselves in the idle set (`idle_words_`, one bit per worker).
-// The protocol is the standard "announce, re-check, sleep" one:
-//
-//   sleeper (Park)                         waker (NotifyWork)
-//   g = park_word (acquire)                make the task visible (push)
-//   set my idle bit (seq_cst RMW)          ThreadFence(seq_cst)       [F1]
-//   ThreadFence(seq_cst)          [F2]     load idle bits
-//   if any queue has work: clear bit, go   claim one: fetch_and clears a bit;
-//   FutexWait(park_word, g)                  if it was set, park_word += 1
-//   clear my idle bit                        and FutexWake that worker
-//
-// No lost wake-up: F1 and F2 are ordered in the single total order S of
-// seq_cst operations. If F1 precedes F2, the sleeper's re-check (after F2)
-// sees the push (before F1) and does not sleep. If F2 precedes F1, the
-// waker's load (after F1) sees the idle bit (set before F2) and claims it,
-// unless the sleeper already cleared it (it then searches anyway); a claim
-// reads the bit written by the sleeper's release RMW, so the sleeper's load
-// of g happens before the claimer's increment, and FutexWait(g) either sees
-// the new value or is woken by FutexWake. Claiming a bit is exclusive, so
-// each notification wakes at most one worker and repeated notifications do
-// not turn into a storm of system calls.
-//
-// TaskGroup::Run on a worker skips F1 (it reads the idle bits relaxed): a
-// missed wake-up there only delays parallelism, because the pushing worker
-// will run the task itself (it pops its own deque before waiting). External
-// submissions (Submit, Spawn, Run off-worker) always fence.
-//
-// A worker waiting in TaskGroup::Wait parks the same way, with
-// `waiting_on_group` set before it sets the group's waiter bit; the task that
-// brings the group's count to zero sees the waiter bit and wakes every
-// worker with `waiting_on_group` (and the external waiters' futex), without
-// touching the group again (it may already be destroyed).
+// sched/scheduler.cc: the scheduler's lifecycle -- creation, submission,
+// the worker loop, running a task, shutdown, statistics. Parking and waking
+// are in sleep.cc, picking and aging in pick.cc, stealing and the adaptive
+// fence policy in steal.cc, TaskGroup waiting in group_wait.cc, the layer
+// seam in layer.cc.
 //
 // Shutdown
 // --------
@@ -43,10 +12,13 @@
 // `pending_` counts every task except TaskGroup tasks forked on a worker by
 // a group created on a worker: those are always waited for by a running
 // task (their group's creator), which is itself counted or in turn waited
-// for, so `pending_ == 0` means no task is queued or running. Submit
-// increments `pending_` before it checks `state_`, and Shutdown stores
-// `state_` before it reads `pending_` (all seq_cst), so a submission either
-// sees the shutdown and backs out, or is counted and waited for.
+// for -- plus one for every hold a layered runtime keeps (layer.h: a live
+// fiber, parked or not, whose continuations are not counted themselves) --
+// so `pending_ == 0` means no task is queued or running and no held work
+// can submit one. Submit and AcquireHold increment `pending_` before they
+// check `state_`, and Shutdown stores `state_` before it reads `pending_`
+// (all seq_cst), so a submission either sees the shutdown and backs out, or
+// is counted and waited for.
 
 #include "moirai/sched/scheduler.h"
 
@@ -91,35 +63,9 @@ namespace {
 
 constexpr int kMaxWorkers = 1024;
 
-// PickLocal: one pick in this many that finds external work in a lane takes
-// it before the own deque's.
-constexpr std::uint32_t kInjectionFirstPeriod = 61;
-
 // WorkerMain: one top-level pick in this many takes the oldest local task
 // of the most urgent lane (bounds the wait inside a lane; see scheduler.h).
 constexpr std::uint32_t kFifoPickPeriod = 64;
-
-// Adaptive deque fences (SchedulerOptions::deque_fences): a worker that
-// steals more than kDowngradeStealLimit tasks within kDowngradeWindow tasks it
-// executes switches every deque to symmetric fences (1/64: see scheduler.h).
-constexpr std::uint64_t kDowngradeWindow = 4096;
-constexpr std::uint64_t kDowngradeStealLimit = kDowngradeWindow / 64;
-
-// xorshift64*: a cheap per-worker generator for victim selection.
-std::uint64_t NextRandom(Worker* w) noexcept {
-  std::uint64_t x = w->rng;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  w->rng = x;
-  return x * 0x2545F4914F6CDD1DULL;
-}
-
-// Owner-only counters: a plain read-modify-write is enough (one writer);
-// relaxed atomics let Stats() read them from other threads.
-void Bump(std::atomic<std::uint64_t>& c, std::uint64_t by = 1) noexcept {
-  c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
-}
 
 }  // namespace
 
@@ -318,166 +264,6 @@ void Scheduler::WorkerMain(Worker* w) {
   internal::tls_current_worker = nullptr;
 }
 
-TaskNode* Scheduler::PickOldestLocal(Worker* w) {
-  const unsigned avail = w->local_mask | injection_.mask();
-  if (avail == 0) return nullptr;
-  const int lane = __builtin_ctz(avail);
-  if ((w->local_mask & (1u << lane)) == 0) return nullptr;
-  // The owner steals from its own deque's old end: a thief's CAS on top,
-  // which races only with other thieves (this thread is not popping). Not
-  // counted as a steal (nor for the adaptive fences: nothing moved between
-  // workers).
-  lockfree::StealResult<TaskNode*> r = w->lanes[lane].Steal();
-  return r.success() ? r.value : nullptr;
-}
-
-TaskNode* Scheduler::PickLocal(Worker* w) {
-  const unsigned inj = injection_.mask();
-  // Fast path: exactly one lane has work, only in the own deque. The general
-  // loop below would pick it too, with nothing passed over (so no aging to
-  // record) and no injection queue to give precedence to.
-  const unsigned local = w->local_mask;
-  if (MOIRAI_LIKELY(inj == 0 && local != 0 && (local & (local - 1)) == 0)) {
-    const int lane = __builtin_ctz(local);
-    w->passed_over[lane] = 0;
-    TaskNode* n;
-    if (MOIRAI_LIKELY(w->lanes[lane].Pop(&n))) return n;
-    w->local_mask = 0;
-    return nullptr;
-  }
-  return PickLocalSlow(w, inj);
-}
-
-ABSL_ATTRIBUTE_NOINLINE TaskNode* Scheduler::PickLocalSlow(Worker* w,
-                                                           unsigned inj) {
-  unsigned avail = w->local_mask | inj;
-  while (avail != 0) {
-    // The most urgent available lane, unless aging says a less urgent one
-    // has been passed over long enough.
-    // A lane is served once it has been passed over aging_limit times by
-    // earlier picks; this pick's pass-overs are counted after the choice
-    // (counting first would serve a lane that was never passed over when
-    // aging_limit is 1, inverting the priorities).
-    int lane = __builtin_ctz(avail);
-    const auto limit = static_cast<std::uint32_t>(options_.aging_limit);
-    for (unsigned m = avail & ~((2u << lane) - 1); m != 0; m &= m - 1) {
-      const int j = __builtin_ctz(m);
-      if (w->passed_over[j] >= limit) {
-        lane = j;
-        break;
-      }
-    }
-    for (unsigned m = avail & ~((2u << lane) - 1); m != 0; m &= m - 1) {
-      ++w->passed_over[__builtin_ctz(m)];
-    }
-    w->passed_over[lane] = 0;
-    const unsigned bit = 1u << lane;
-    TaskNode* n = nullptr;
-    // Every kInjectionFirstPeriod-th pick that sees external work the
-    // injection queue goes before the local deque of the same lane, so
-    // external submissions are not starved by local forks.
-    bool injection_first = false;
-    if ((inj & bit) != 0) {
-      if (w->picks_until_injection_first == 0) {
-        w->picks_until_injection_first = kInjectionFirstPeriod;
-        injection_first = true;
-      }
-      --w->picks_until_injection_first;
-    }
-    if (injection_first) n = injection_.Pop(lane);
-    if (n == nullptr && (w->local_mask & bit) != 0) {
-      if (!w->lanes[lane].Pop(&n)) {
-        n = nullptr;
-        w->local_mask &= ~bit;
-      }
-    }
-    if (n == nullptr && (inj & bit) != 0) {
-      n = injection_.Pop(lane);
-      // More external work queued: get another worker going on it.
-      if (n != nullptr && injection_.mask() != 0 && AnyIdle()) NotifyWork();
-    }
-    if (n != nullptr) return n;
-    avail &= ~bit;
-  }
-  return nullptr;
-}
-
-TaskNode* Scheduler::StealWork(Worker* w, bool* saw_retry) {
-  const int nw = num_workers();
-  if (nw <= 1) return nullptr;
-  w->victims.clear();
-  strategy_->Victims(w->index, nw, NextRandom(w), &w->victims);
-  const bool half = strategy_->steal_half();
-  for (int v : w->victims) {
-    if (v == w->index || v < 0 || v >= nw) continue;
-    Worker* victim = workers_[static_cast<std::size_t>(v)].get();
-    for (int lane = 0; lane < core::kNumPriorities; ++lane) {
-      lockfree::WorkStealingDeque<TaskNode*>& dq = victim->lanes[lane];
-      if (dq.EmptyApprox()) continue;
-      TaskNode* got = nullptr;
-      if (half) {
-        std::size_t count = 0;
-        const lockfree::StealStatus s =
-            dq.StealHalf(w->batch, std::size(w->batch), &count);
-        if (s == lockfree::StealStatus::kRetry) *saw_retry = true;
-        if (count == 0) continue;
-        // Keep the rest (oldest first stays oldest for our thieves).
-        for (std::size_t i = 1; i < count; ++i)
-          w->lanes[lane].Push(w->batch[i]);
-        if (count > 1) w->local_mask |= 1u << lane;
-        Bump(w->stolen, count);
-        NoteSteals(w, count);
-        got = w->batch[0];
-      } else {
-        lockfree::StealResult<TaskNode*> r = dq.Steal();
-        if (r.retry()) *saw_retry = true;
-        if (!r.success()) continue;
-        Bump(w->stolen);
-        NoteSteals(w, 1);
-        got = r.value;
-      }
-      // The victim has more: wake a helper (parallelism spreads this way).
-      if (!dq.EmptyApprox() && AnyIdle()) NotifyWork();
-      return got;
-    }
-  }
-  return nullptr;
-}
-
-void Scheduler::NoteSteals(Worker* w, std::uint64_t count) noexcept {
-  // Relaxed: a one-way hint; requesting twice is harmless (the deque's CAS
-  // fails), and the deques' own mode words order the switch.
-  if (!adaptive_fences_ || fences_downgraded_.load(std::memory_order_relaxed)) {
-    return;
-  }
-  // The window is counted in this worker's executed tasks (its own counter:
-  // the relaxed load reads its own last store). No cost on the execute
-  // path: the window is only looked at here, on a steal.
-  const std::uint64_t executed = w->executed.load(std::memory_order_relaxed);
-  if (executed - w->steal_window_start >= kDowngradeWindow) {
-    w->steal_window_start = executed;
-    w->steal_window_steals = 0;
-  }
-  w->steal_window_steals += count;
-  if (w->steal_window_steals <= kDowngradeStealLimit) return;
-  // Relaxed: the flag only makes the request happen once; each deque's
-  // mode word carries the ordering (see work_stealing_deque.h).
-  if (fences_downgraded_.exchange(true, std::memory_order_relaxed)) return;
-  for (const auto& worker : workers_) {
-    for (auto& lane : worker->lanes) lane.RequestSymmetricFences();
-  }
-}
-
-TaskNode* Scheduler::FindWork(Worker* w) {
-  if (TaskNode* n = PickLocal(w)) return n;
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    bool saw_retry = false;
-    if (TaskNode* n = StealWork(w, &saw_retry)) return n;
-    if (!saw_retry) break;
-  }
-  return nullptr;
-}
-
 void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
   TaskGroup* const g = n->group;
   const bool counted = n->counted;
@@ -521,7 +307,7 @@ void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
     }
     // Destroy captures now, before the group or the drain is told.
     n->task.Reset();
-    if (w != nullptr) Bump(w->executed);
+    if (w != nullptr) internal::Bump(w->executed);
   }
   FreeNode(w, n);
   if (g != nullptr) {
@@ -553,83 +339,6 @@ void Scheduler::FinishCounted() noexcept {
     // Release pairs with the acquire load in Shutdown's wait loop.
     drained_epoch_.fetch_add(1, std::memory_order_release);
     FutexWakeAll(&drained_epoch_);
-  }
-}
-
-bool Scheduler::MayHaveWork() const noexcept {
-  if (injection_.mask() != 0) return true;
-  for (const auto& w : workers_) {
-    for (const auto& lane : w->lanes) {
-      if (!lane.EmptyApprox()) return true;
-    }
-    // A waiting run-next item keeps idle workers up until one takes it
-    // (see OfferNext in layer.cc; relaxed after Park's F2 fence).
-    if (w->run_next.load(std::memory_order_relaxed) != nullptr) return true;
-  }
-  return false;
-}
-
-void Scheduler::Park(Worker* w, const TaskGroup* g) {
-  const std::size_t word = static_cast<std::size_t>(w->index / 64);
-  const std::uint64_t bit = std::uint64_t{1} << (w->index % 64);
-  // Acquire: pairs with the release increment by a waker, so a wake-up
-  // that happened before is not mistaken for a future one.
-  const std::uint32_t gen = w->park_word.load(std::memory_order_acquire);
-  // Announce (seq_cst RMW, release for the claimer; see "Sleeping").
-  idle_words_[word].fetch_or(bit, std::memory_order_seq_cst);
-  core::ThreadFence(std::memory_order_seq_cst);  // F2
-  const bool must_stay_awake = MayHaveWork() ||
-                               stop_.load(std::memory_order_acquire) ||
-                               (g != nullptr && g->Done());
-  if (!must_stay_awake) {
-    w->parked.store(true, std::memory_order_relaxed);
-    const core::MonoTime start = core::MonoTime::Now();
-    core::internal::FutexWait(&w->park_word, gen);
-    w->parked_ns.store(
-        w->parked_ns.load(std::memory_order_relaxed) +
-            absl::ToInt64Nanoseconds(core::MonoTime::Now() - start),
-        std::memory_order_relaxed);
-    Bump(w->parks);
-    w->parked.store(false, std::memory_order_relaxed);
-  }
-  // Leave the idle set (a no-op if a waker claimed us already).
-  idle_words_[word].fetch_and(~bit, std::memory_order_acq_rel);
-}
-
-void Scheduler::WakeOne() noexcept {
-  for (int i = 0; i < num_idle_words_; ++i) {
-    std::uint64_t m = idle_words_[i].load(std::memory_order_relaxed);
-    while (m != 0) {
-      const std::uint64_t bit = m & (~m + 1);
-      // Claim: only the thread that clears the bit wakes that worker.
-      // Acquire pairs with the sleeper's release fetch_or (its load of
-      // park_word happens before our increment).
-      const std::uint64_t old =
-          idle_words_[i].fetch_and(~bit, std::memory_order_acq_rel);
-      if ((old & bit) != 0) {
-        Worker* target =
-            workers_[static_cast<std::size_t>(i * 64 + __builtin_ctzll(bit))]
-                .get();
-        // Release pairs with the acquire load of park_word in Park.
-        target->park_word.fetch_add(1, std::memory_order_release);
-        FutexWake(&target->park_word, 1);
-        return;
-      }
-      m = old & ~bit;
-    }
-  }
-}
-
-void Scheduler::NotifyWork() noexcept {
-  core::ThreadFence(std::memory_order_seq_cst);  // F1 (see "Sleeping")
-  WakeOne();
-}
-
-void Scheduler::WakeAll() noexcept {
-  core::ThreadFence(std::memory_order_seq_cst);
-  for (auto& w : workers_) {
-    w->park_word.fetch_add(1, std::memory_order_release);
-    FutexWake(&w->park_word, 1);
   }
 }
 

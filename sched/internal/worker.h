@@ -209,6 +209,12 @@ struct alignas(core::kFalseSharingRange) Worker {
   std::thread thread;
 };
 
+// Owner-only counters: a plain read-modify-write is enough (one writer);
+// relaxed atomics let Stats() read them from other threads.
+inline void Bump(std::atomic<std::uint64_t>& c, std::uint64_t by = 1) noexcept {
+  c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
+
 // Spins `n` pause instructions (idle loops).
 inline void Spin(int n) noexcept {
   for (int i = 0; i < n; ++i) core::CpuRelax();
