@@ -124,7 +124,7 @@ void Runtime::FinishSpawn(internal::FiberBase* fiber) noexcept {
   if (MOIRAI_UNLIKELY(cancel_all_.load(std::memory_order_seq_cst))) {
     fiber->RequestCancellation();
   }
-  fiber->MakeReady();
+  fiber->Ready();
 }
 
 absl::Status Runtime::WaitForFibers(absl::Duration timeout) {

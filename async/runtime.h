@@ -14,6 +14,13 @@
 //   });
 //   absl::StatusOr<int> v = h.Join();           // 42
 //
+// Waiting on sched from a fiber: `sched::TaskGroup::Wait()` (and so
+// `ParallelFor`, `ParallelReduce`, `~TaskGroup`) parks the fiber, never the
+// worker. Shutdown: a scheduler's `Shutdown(kDrain)` waits for every fiber of
+// every runtime on it (parked ones too); `Shutdown(kCancelPending)` cancels
+// them first (sched/layer.h). `~Runtime` cancels the fibers still alive;
+// call `WaitForFibers()` first to let detached fibers finish.
+//
 // How it works: each fiber has a pooled, guard-paged stack. A runnable fiber
 // is a `core::Task` on the scheduler (with the fiber's priority); the worker
 // that picks it up switches to the fiber's stack. When the fiber blocks
@@ -35,9 +42,10 @@
 // Thread-local caution: a fiber may resume on another thread after any
 // blocking call, so never keep a pointer to a `thread_local` across one.
 //
-// Cooperative caution: a fiber must not busy-wait, without yielding or
-// blocking, for a fiber it just woke or spawned (that fiber may be waiting in
-// the run-next slot of the spinning fiber's worker). A fiber that changes the
+// Cooperative caution: on a one-worker runtime a fiber must not busy-wait,
+// without yielding or blocking, for a fiber it just woke or spawned (that
+// fiber waits in the worker's run-next slot; with more workers an idle one
+// takes it from there). A fiber that changes the
 // floating-point control modes (`fesetround`, `fesetenv`) must restore them
 // before it yields or blocks: the switch does not save them (see
 // internal/execution_context.h).

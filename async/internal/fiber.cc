@@ -81,17 +81,17 @@ void FiberBase::Entry(void* self) noexcept {
   static_cast<FiberBase*>(self)->Body();
 }
 
-void FiberBase::Schedule() noexcept {
+void FiberBase::SubmitSlice() noexcept {
   runtime_->layer_.SubmitContinuation(
       core::Task([this] { RunSlice(); }, task_ctx_.priority()));
 }
 
-void FiberBase::ScheduleYielded() noexcept {
+void FiberBase::SubmitSliceYielded() noexcept {
   runtime_->layer_.SubmitYielded(
       core::Task([this] { RunSlice(); }, task_ctx_.priority()));
 }
 
-void FiberBase::MakeReady() noexcept {
+void FiberBase::Ready() noexcept {
   SliceState* s = CurrentSlice();
   // The slot only on a worker inside RunSlice() (which empties it); the
   // scheduler refuses it while a worker is idle (that worker could run the
@@ -100,13 +100,13 @@ void FiberBase::MakeReady() noexcept {
     const sched::LayerHandle::Offer o = runtime_->layer_.OfferNext(&runnable_);
     if (o.displaced != nullptr) o.displaced->Resubmit();
     if (o.refused != nullptr) {
-      Schedule();
+      SubmitSlice();
     } else {
       s->offered = true;
     }
     return;
   }
-  Schedule();
+  SubmitSlice();
 }
 
 FiberBase* FiberBase::FromRunnable(sched::Runnable* r) noexcept {
@@ -201,7 +201,7 @@ void FiberBase::RunSlice() noexcept {
     if (again != nullptr && next != nullptr) {
       // Two runnable fibers: the scheduler orders them by priority.
       again->Requeue();
-      next->Schedule();
+      next->SubmitSlice();
       break;
     }
     FiberBase* ready = again != nullptr ? again : next;
@@ -216,7 +216,7 @@ void FiberBase::RunSlice() noexcept {
       if (ready == again) {
         ready->Requeue();
       } else {
-        ready->Schedule();
+        ready->SubmitSlice();
       }
       break;
     }
@@ -235,7 +235,7 @@ void FiberBase::Unpark() noexcept {
       if (wake_state_.compare_exchange_weak(v, v & ~kParkedMask,
                                             std::memory_order_acq_rel,
                                             std::memory_order_relaxed)) {
-        MakeReady();
+        Ready();
         return;
       }
     } else if (wake_state_.compare_exchange_weak(v, v | kNotified,
@@ -309,7 +309,7 @@ void FiberBase::OnCancelRequested() noexcept {
       if (wake_state_.compare_exchange_weak(
               v, (v & ~kParkedMask) | kPoked | kCancelResume,
               std::memory_order_acq_rel, std::memory_order_relaxed)) {
-        MakeReady();
+        Ready();
         return;
       }
     } else if (wake_state_.compare_exchange_weak(v, v | kPoked,

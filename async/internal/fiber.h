@@ -8,15 +8,21 @@
 // the ExecutionContext runs on the rest of the stack below it.
 //
 // Life of a fiber: Runtime::Spawn builds the control block and makes it
-// ready (see MakeReady()): a scheduler task that calls RunSlice(). RunSlice()
+// ready (see Ready()): a scheduler task that calls RunSlice(). RunSlice()
 // switches into the fiber (with the fiber's TaskContext installed) and, when
 // the fiber switches back, acts on what it asked for:
-//   - kYield: run it again (the fiber may be stolen by another worker);
+//   - kYield: run it again, behind the work already ready on the scheduler
+//     (LayerHandle::SubmitYielded), unless nothing else is queued;
 //   - kPark:  park, unless an Unpark already arrived (see wake_state_);
 //   - finished: publish the result to the joiner and drop the fiber's
 //     reference.
 // Acting *after* the switch is what makes parking race-free: no other worker
 // can resume the fiber while its registers are still on this worker.
+//
+// A live fiber holds its runtime's scheduler (sched/layer.h): its slices are
+// continuations that the scheduler runs even during a shutdown, and a drain
+// waits for it. Code below async (TaskGroup::Wait) parks it through the
+// core::Parker installed in its TaskContext.
 //
 // Fast paths (the scheduler is the slow path; see RunSlice() in fiber.cc):
 //   - Direct resume: a fiber that yields, or whose park was overtaken by an
@@ -25,14 +31,15 @@
 //     (sched::LayerHandle::HasLocalWork()).
 //   - Run-next slot: a fiber made ready (spawned or unparked) by code running
 //     inside RunSlice() on a worker of its scheduler, while no worker is idle
-//     to run it in parallel, goes into that worker thread's one-fiber slot
-//     instead of the scheduler. RunSlice() empties the slot as soon as the
-//     running fiber switches out: it resumes the slot's fiber directly when
-//     nothing else is queued, else submits it. A second ready fiber pushes the
-//     older one out of the slot to the scheduler. So a slot fiber waits at
-//     most until the fiber that readied it next yields, parks or finishes
-//     (meanwhile it cannot be stolen: a fiber must not busy-wait, without
-//     yielding, for a fiber it just woke or spawned).
+//     to run it in parallel, goes into that worker's run-next slot
+//     (LayerHandle::OfferNext) instead of the scheduler's queues. RunSlice()
+//     empties the slot as soon as the running fiber switches out: it resumes
+//     the slot's fiber directly when nothing else is queued, else submits it.
+//     A second ready fiber pushes the older one out of the slot to the
+//     scheduler. If the readying fiber keeps running instead, a worker that
+//     goes idle takes the slot's fiber before it parks, so with two or more
+//     workers a slot fiber never waits long behind a busy one (with one
+//     worker it waits until the readying fiber yields, parks or finishes).
 //   Both are bounded (kMaxDirectSwitches per scheduler task), so a chain of
 //   direct switches returns to the scheduler regularly.
 //
@@ -115,24 +122,24 @@ class FiberBase : public ExecutionContext, public FiberRegistryLinks {
                absl::Time deadline,
                const core::CancellationToken& parent) noexcept;
 
-  // FiberBase::Schedule()
+  // FiberBase::SubmitSlice()
   //
   // Submits one slice of this fiber to the runtime's scheduler, as a
   // continuation of the fiber's hold (sched/layer.h): accepted and run even
   // during a scheduler shutdown.
-  void Schedule() noexcept;
+  void SubmitSlice() noexcept;
 
-  // FiberBase::ScheduleYielded()
+  // FiberBase::SubmitSliceYielded()
   //
-  // Schedule(), behind the work that is already ready (a yield).
-  void ScheduleYielded() noexcept;
+  // SubmitSlice(), behind the work that is already ready (a yield).
+  void SubmitSliceYielded() noexcept;
 
-  // FiberBase::MakeReady()
+  // FiberBase::Ready()
   //
   // The fiber is runnable (new, or its park was claimed by Unpark): puts it
   // in the calling worker's run-next slot when allowed (see the file
-  // comment), else Schedule().
-  void MakeReady() noexcept;
+  // comment), else SubmitSlice().
+  void Ready() noexcept;
 
   // FiberBase::RunSlice()
   //
@@ -278,7 +285,7 @@ class FiberBase : public ExecutionContext, public FiberRegistryLinks {
    public:
     explicit FiberRunnable(FiberBase* fiber) noexcept
         : sched::Runnable(RunnableKind()), fiber_(fiber) {}
-    void Resubmit() noexcept override { fiber_->Schedule(); }
+    void Resubmit() noexcept override { fiber_->SubmitSlice(); }
     FiberBase* fiber() const noexcept { return fiber_; }
 
    private:
@@ -293,9 +300,9 @@ class FiberBase : public ExecutionContext, public FiberRegistryLinks {
   // else (an overtaken park) as a plain continuation.
   void Requeue() noexcept {
     if (action_ == Action::kYield) {
-      ScheduleYielded();
+      SubmitSliceYielded();
     } else {
-      Schedule();
+      SubmitSlice();
     }
   }
 
