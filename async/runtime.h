@@ -33,7 +33,12 @@
 // from plain threads, which then block.
 //
 // Thread-local caution: a fiber may resume on another thread after any
-// blocking call, so never keep a pointer to a `thread_local` across one.
+// blocking call, so never keep a pointer to a `thread_local` across one; the
+// compiler may keep one for you, so code that runs on fibers reaches its
+// thread-locals through out-of-line accessors (Moirai's own do; see
+// core/internal/fiber_safe_tls.h). `errno` is a thread-local too: read it
+// right after the call that set it, before any call that can switch (a
+// blocking call, Yield()), or you read another thread's.
 //
 // Stack caution: fiber stacks are fixed-size (RuntimeOptions::stack_size)
 // with a guard below (RuntimeOptions::guard_size, 64 KiB by default). Build
