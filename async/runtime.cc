@@ -27,6 +27,16 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(
         absl::StrCat("RuntimeOptions::stack_size must be at least 16384, got ",
                      options.stack_size));
   }
+  if (options.guard_size == 0 || options.guard_size > internal::kMaxGuardSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("RuntimeOptions::guard_size must be in [1, ",
+                     internal::kMaxGuardSize, "], got ", options.guard_size));
+  }
+  if (options.stack_size > (std::size_t{1} << 40)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("RuntimeOptions::stack_size must be at most 2^40, got ",
+                     options.stack_size));
+  }
   if (options.num_workers < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "RuntimeOptions::num_workers must be >= 0, got ", options.num_workers));
@@ -57,7 +67,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(
 
 Runtime::Runtime(RuntimeOptions options)
     : options_(options),
-      stacks_(options.stack_size, options.max_cached_stacks) {}
+      stacks_(options.stack_size, options.max_cached_stacks,
+              options.guard_size) {}
 
 Runtime::~Runtime() {
   if (Current() == this) {
@@ -190,7 +201,9 @@ void Runtime::OnFiberFinished() noexcept {
   }
 }
 
-void Runtime::OnControlBlockFreed(const internal::Stack& stack) noexcept {
+void Runtime::OnControlBlockFreed(const internal::Stack& stack,
+                                  void* block) noexcept {
+  internal::FreeControlBlock(stack, block);  // before the stack is reused
   stacks_.Release(stack, WorkerSlot());
   live_blocks_.fetch_sub(1, std::memory_order_release);
 }

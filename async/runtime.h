@@ -40,7 +40,19 @@
 // from plain threads, which then block.
 //
 // Thread-local caution: a fiber may resume on another thread after any
-// blocking call, so never keep a pointer to a `thread_local` across one.
+// blocking call, so never keep a pointer to a `thread_local` across one; the
+// compiler may keep one for you, so code that runs on fibers reaches its
+// thread-locals through out-of-line accessors (Moirai's own do; see
+// core/internal/fiber_safe_tls.h). `errno` is a thread-local too: read it
+// right after the call that set it, before any call that can switch (a
+// blocking call, Yield()), or you read another thread's.
+//
+// Stack caution: fiber stacks are fixed-size (RuntimeOptions::stack_size)
+// with a guard below (RuntimeOptions::guard_size, 64 KiB by default). Build
+// code that runs on fibers with `-fstack-clash-protection` (Moirai's own code
+// is): it probes every page of a large frame or alloca, so an overflow always
+// faults in the guard and dies with "moirai: fiber stack overflow". Without
+// it a frame larger than the guard can jump over it into another mapping.
 //
 // Cooperative caution: on a one-worker runtime a fiber must not busy-wait,
 // without yielding or blocking, for a fiber it just woke or spawned (that
@@ -86,14 +98,21 @@ struct RuntimeOptions {
   // null, the Runtime creates and owns one with `num_workers` workers.
   sched::Scheduler* scheduler = nullptr;
   int num_workers = 0;  // 0 = hardware threads (owned scheduler only)
-  // Usable bytes per fiber stack (rounded up to pages; one guard page more).
-  // The control block (a few hundred bytes plus the fiber's callable) lives
-  // at the top of the stack.
+  // Usable bytes per fiber stack (rounded up to pages). The control block (a
+  // few hundred bytes plus the fiber's callable) lives in one page reserved
+  // below the stack's guard, outside the stack (on the heap when it does not
+  // fit; see internal/stack_pool.h).
 #if defined(MOIRAI_ASAN) || defined(MOIRAI_TSAN)
   std::size_t stack_size = 512 * 1024;  // sanitizer frames are larger
 #else
   std::size_t stack_size = 128 * 1024;
 #endif
+  // Bytes of PROT_NONE guard below each stack (rounded up to pages), in
+  // [1, 1 GiB]. An overflow faults in the guard with "moirai: fiber stack
+  // overflow" as long as no single frame jumps further than the guard: build
+  // code that runs on fibers with -fstack-clash-protection (see the file
+  // comment), or keep every frame and alloca below this size.
+  std::size_t guard_size = internal::kDefaultGuardSize;
   // Free stacks kept for reuse.
   std::size_t max_cached_stacks = 1024;
 };
@@ -237,18 +256,23 @@ class Runtime : private sched::Layer {
       -> JoinHandle<std::invoke_result_t<std::decay_t<F>&>> {
     using R = std::invoke_result_t<std::decay_t<F>&>;
     using Impl = internal::FiberImpl<std::decay_t<F>, R>;
+    static_assert(alignof(Impl) <= internal::kControlBlockAlignment,
+                  "over-aligned fiber callables are not supported");
     if (absl::Status s = BeginSpawn(); !s.ok()) return JoinHandle<R>(s);
     absl::StatusOr<internal::Stack> stack = stacks_.Allocate(WorkerSlot());
     if (!stack.ok()) {
       AbortSpawn();
       return JoinHandle<R>(stack.status());
     }
-    // The control block goes at the top of the stack, aligned down.
-    auto top = reinterpret_cast<std::uintptr_t>(stack->top());
-    auto at = (top - sizeof(Impl)) & ~(std::uintptr_t{alignof(Impl)} - 1) &
-              ~std::uintptr_t{63};
-    auto* fiber = new (reinterpret_cast<void*>(at))
-        Impl(this, *stack, std::forward<F>(f));
+    // Below the stack's guard; on the heap when too large (stack_pool.h).
+    void* block = internal::AllocateControlBlock(*stack, sizeof(Impl));
+    if (block == nullptr) {
+      stacks_.Release(*stack, WorkerSlot());
+      AbortSpawn();
+      return JoinHandle<R>(
+          absl::ResourceExhaustedError("no memory for a fiber control block"));
+    }
+    auto* fiber = new (block) Impl(this, *stack, std::forward<F>(f));
     fiber->Prepare(fiber, options.priority, options.deadline,
                    options.cancellation);
     FinishSpawn(fiber);
@@ -310,7 +334,7 @@ class Runtime : private sched::Layer {
   void ReportStuckFibers();
   // sched::Layer: a cancelling scheduler shutdown cancels every fiber.
   void OnShutdown(sched::ShutdownMode mode) noexcept override;
-  void OnControlBlockFreed(const internal::Stack& stack) noexcept;
+  void OnControlBlockFreed(const internal::Stack& stack, void* block) noexcept;
 
   RuntimeOptions options_;
   std::unique_ptr<sched::Scheduler> owned_scheduler_;

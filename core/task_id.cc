@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "moirai/core/internal/check.h"
+#include "moirai/core/internal/fiber_safe_tls.h"
 
 namespace moirai::core {
 namespace internal {
@@ -15,7 +16,15 @@ namespace {
 // fetch_add alone, and no other data is published through this counter.
 std::atomic<std::uint64_t> g_next_block_start{1};
 
+// This thread's block. Constant-initialised with a trivial destructor, so
+// access needs no TLS guard or wrapper call. Only through the accessor.
+constinit thread_local TaskIdBlock tls_task_id_block = {0, 0};
+
 }  // namespace
+
+MOIRAI_FIBER_SAFE_TLS_ACCESSOR TaskIdBlock* ThisThreadTaskIdBlock() noexcept {
+  return HideTlsAddress(&tls_task_id_block);
+}
 
 void RefillTaskIdBlock(TaskIdBlock& block) noexcept {
   const std::uint64_t start = g_next_block_start.fetch_add(

@@ -9,7 +9,10 @@
 //
 // `TaskId::Next()` is on every task's construction path, so it does not touch a
 // shared counter per call: each thread takes a block of `kBlockSize` ids from
-// one process-wide atomic counter and hands them out from thread-local storage.
+// one process-wide atomic counter and hands them out from thread-local storage
+// (reached through an out-of-line accessor, so that a fiber that migrated
+// between two calls uses its new thread's block: see
+// core/internal/fiber_safe_tls.h).
 // Consequently ids are unique but only roughly ordered across threads (within
 // one thread they increase). With 2^64 ids and blocks of 1024, exhausting the
 // space would take centuries at any realistic rate; it is checked anyway.
@@ -32,9 +35,11 @@ struct TaskIdBlock {
   std::uint64_t end;
 };
 
-// This thread's block. Constant-initialised with a trivial destructor, so
-// access needs no TLS guard or wrapper call.
-inline thread_local TaskIdBlock tls_task_id_block = {0, 0};
+// ThisThreadTaskIdBlock()
+//
+// The calling thread's block (task_id.cc). Out of line on purpose: see
+// core/internal/fiber_safe_tls.h.
+TaskIdBlock* ThisThreadTaskIdBlock() noexcept;
 
 // Takes a fresh block from the process-wide counter (task_id.cc).
 void RefillTaskIdBlock(TaskIdBlock& block) noexcept;
@@ -59,14 +64,15 @@ class TaskId {
 
   // TaskId::Next()
   //
-  // Returns an id never returned before in this process. Thread-safe; the
-  // common case is a thread-local increment (see the file comment).
+  // Returns an id never returned before in this process. Thread-safe, and
+  // safe on fibers that migrate between threads; the common case is a call
+  // to the TLS accessor and a thread-local increment (see the file comment).
   static TaskId Next() noexcept {
-    internal::TaskIdBlock& block = internal::tls_task_id_block;
-    if (__builtin_expect(block.next == block.end, 0)) {
-      internal::RefillTaskIdBlock(block);
+    internal::TaskIdBlock* block = internal::ThisThreadTaskIdBlock();
+    if (__builtin_expect(block->next == block->end, 0)) {
+      internal::RefillTaskIdBlock(*block);
     }
-    return TaskId(block.next++);
+    return TaskId(block->next++);
   }
 
   // TaskId::value()

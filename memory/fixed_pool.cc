@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "absl/strings/str_format.h"
+#include "moirai/core/internal/fiber_safe_tls.h"
 
 namespace moirai::memory {
 namespace internal {
@@ -33,11 +34,25 @@ void DieForeignPointer(const void* p, const char* why,
 
 namespace {
 
+// Every thread-local below is reached only through its accessor (see
+// core/internal/fiber_safe_tls.h): the pool runs on fibers.
+using core::internal::HideTlsAddress;
+
+constinit thread_local TlsFast tls_fast{0, nullptr};
+
 // tls_thread_exiting is set when the calling thread's registry has been
 // destroyed; after that the thread uses each pool's shared orphan cache.
 constinit thread_local bool tls_thread_exiting = false;
 
+MOIRAI_FIBER_SAFE_TLS_ACCESSOR bool* ThisThreadExiting() noexcept {
+  return HideTlsAddress(&tls_thread_exiting);
+}
+
 }  // namespace
+
+MOIRAI_FIBER_SAFE_TLS_ACCESSOR TlsFast* ThisThreadTlsFast() noexcept {
+  return HideTlsAddress(&tls_fast);
+}
 
 // ThreadRegistry
 //
@@ -47,8 +62,8 @@ struct ThreadRegistry {
   std::vector<ThreadCache*> caches;
 
   ~ThreadRegistry() {
-    tls_thread_exiting = true;
-    tls_fast = TlsFast{0, nullptr};
+    *ThisThreadExiting() = true;
+    *ThisThreadTlsFast() = TlsFast{0, nullptr};
     for (ThreadCache* tc : caches) FixedPool::ReleaseCache(tc);
   }
 
@@ -63,7 +78,8 @@ struct ThreadRegistry {
         ThreadCache* tc = caches[i];
         caches[i] = caches.back();
         caches.pop_back();
-        if (tls_fast.cache == tc) tls_fast = TlsFast{0, nullptr};
+        TlsFast* fast = ThisThreadTlsFast();
+        if (fast->cache == tc) *fast = TlsFast{0, nullptr};
         delete tc;
       } else {
         ++i;
@@ -74,9 +90,9 @@ struct ThreadRegistry {
 
 namespace {
 
-ThreadRegistry& Registry() {
+MOIRAI_FIBER_SAFE_TLS_ACCESSOR ThreadRegistry& Registry() {
   static thread_local ThreadRegistry registry;
-  return registry;
+  return *HideTlsAddress(&registry);
 }
 
 std::atomic<std::uint64_t> next_pool_id{1};
@@ -223,7 +239,7 @@ void FixedPool::CheckOwnedOrDie(const void* p) const noexcept {
 }
 
 internal::ThreadCache* FixedPool::LocalCache() noexcept {
-  if (internal::tls_thread_exiting) return nullptr;
+  if (*internal::ThisThreadExiting()) return nullptr;
   internal::ThreadRegistry& registry = internal::Registry();
   internal::ThreadCache* found = nullptr;
   for (internal::ThreadCache* tc : registry.caches) {
@@ -244,7 +260,7 @@ internal::ThreadCache* FixedPool::LocalCache() noexcept {
     }
     registry.caches.push_back(found);
   }
-  internal::tls_fast = internal::TlsFast{id_, found};
+  *internal::ThisThreadTlsFast() = internal::TlsFast{id_, found};
   return found;
 }
 

@@ -207,7 +207,7 @@ class FixedPool {
 // Inline fast paths ----------------------------------------------------------
 
 inline void* FixedPool::Allocate() noexcept {
-  const internal::TlsFast fast = internal::tls_fast;
+  const internal::TlsFast fast = *internal::ThisThreadTlsFast();
   if (MOIRAI_LIKELY(fast.pool_id == id_)) {
     internal::ThreadCache* tc = fast.cache;
     internal::Slab* s = tc->current;
@@ -227,7 +227,7 @@ inline void FixedPool::Free(void* block) noexcept {
   CheckOwnedOrDie(block);
 #endif
   internal::Slab* s = SlabOf(block);
-  const internal::TlsFast fast = internal::tls_fast;
+  const internal::TlsFast fast = *internal::ThisThreadTlsFast();
   // Relaxed is enough: only this thread ever stores its own cache's address
   // into `owner`, so reading it means this thread owns the slab; any other
   // value (stale or not) means the block goes to the remote list.

@@ -2,6 +2,8 @@
 
 #include "moirai/async/internal/execution_context.h"
 
+#include <cxxabi.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -75,6 +77,10 @@ __attribute__((noinline)) ThreadSwitchState* CurrentSwitchState() noexcept {
   return s;
 }
 
+EhGlobals* ThisThreadEhGlobals() noexcept {
+  return reinterpret_cast<EhGlobals*>(abi::__cxa_get_globals());
+}
+
 ExecutionContext::~ExecutionContext() {
 #if defined(MOIRAI_TSAN)
   if (tsan_fiber_ != nullptr) __tsan_destroy_fiber(tsan_fiber_);
@@ -87,6 +93,7 @@ void ExecutionContext::Init(const Stack& stack, Entry entry,
   entry_ = entry;
   arg_ = arg;
   finished_ = false;
+  eh_ = EhGlobals{};  // a new context starts outside any handler
   asan_fake_stack_ = nullptr;
 #if defined(MOIRAI_ASAN)
   // A reused stack may keep the poisoned redzones of frames that never
@@ -115,6 +122,7 @@ void ExecutionContext::BadResume() noexcept {
 void ExecutionContext::Exit() noexcept {
   finished_ = true;
   ThreadSwitchState* ts = CurrentSwitchState();
+  SwapEhState(ts->eh_globals);  // the thread's own EH state back
 #if defined(MOIRAI_ASAN)
   // nullptr: this stack is going away, ASan may free its fake frames.
   __sanitizer_start_switch_fiber(nullptr, ts->thread_stack_bottom,

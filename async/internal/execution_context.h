@@ -30,6 +30,17 @@
 // thread that resumed it) or its entry function returns. The next `Resume()`
 // may come from a different thread: contexts migrate between workers.
 //
+// C++ exception-handling state: the C++ runtime keeps, per thread, the stack
+// of exceptions being handled (`catch` blocks entered and not left;
+// `std::current_exception()`, `throw;`) and the count of exceptions in flight
+// (`std::uncaught_exceptions()`), in `__cxa_get_globals()`. A fiber that
+// blocks inside a `catch` block (or in a destructor run by unwinding) owns
+// part of that state and may resume on another thread. So every switch swaps
+// the two fields between the thread and the context (SwapEhState()): a
+// running context has its own state in the thread's globals and the thread's
+// own state saved in the context, a suspended one the other way round. Cost:
+// two 16-byte swaps per round trip, through a pointer cached per thread.
+//
 // Thread-local state is read through out-of-line functions after every switch,
 // because a compiler may keep a thread-local's address in a register across a
 // call and a fiber can come back on another thread.
@@ -81,6 +92,25 @@ inline boost::context::detail::transfer_t SwitchContext(
 
 class ExecutionContext;
 
+// EhGlobals
+//
+// The leading fields of the C++ ABI's per-thread `__cxa_eh_globals`
+// (Itanium C++ ABI; the same layout in libsupc++ and libc++abi): the stack of
+// caught exceptions and the number of uncaught ones. (ARM EHABI appends a
+// third field for forced unwinding, which needs no swapping.)
+struct EhGlobals {
+  void* caught_exceptions = nullptr;
+  unsigned int uncaught_exceptions = 0;
+};
+
+// ThisThreadEhGlobals()
+//
+// The calling thread's `__cxa_get_globals()`. Out of line: the C++ runtime
+// declares that function `__attribute__((const))`, so the compiler may reuse
+// its result across a switch; call this only on a thread's own stack and
+// cache the result per thread (ThreadSwitchState::eh_globals).
+EhGlobals* ThisThreadEhGlobals() noexcept;
+
 // ThreadSwitchState
 //
 // What a thread remembers about itself while one of its contexts runs.
@@ -92,7 +122,10 @@ struct ThreadSwitchState {
   std::size_t thread_stack_size = 0;
   // TSan: the thread's own fiber, to switch back to.
   void* tsan_thread_fiber = nullptr;
-  // EnsureOverflowHandlerOnThisThread() ran on this thread.
+  // This thread's C++ exception-handling globals (see the file comment).
+  EhGlobals* eh_globals = nullptr;
+  // EnsureOverflowHandlerOnThisThread() ran on this thread and eh_globals is
+  // set.
   bool overflow_handler_ready = false;
 };
 
@@ -147,6 +180,13 @@ class ExecutionContext {
   static void Trampoline(boost::context::detail::transfer_t t);
   // Sanitizer bookkeeping on arrival on this context's stack.
   inline void ArrivedOnFiber() noexcept;
+  // Swaps the thread's EH globals `g` with eh_ (see the file comment). Called
+  // on the thread that switches, right before each switch, both ways.
+  void SwapEhState(EhGlobals* g) noexcept {
+    const EhGlobals saved = eh_;
+    eh_ = *g;
+    *g = saved;
+  }
   [[noreturn]] void Exit() noexcept;
   // Resume()'s misuse check failed.
   [[noreturn]] static void BadResume() noexcept;
@@ -157,6 +197,9 @@ class ExecutionContext {
   Entry entry_ = nullptr;
   void* arg_ = nullptr;
   bool finished_ = false;
+  // Invariant: while the context is suspended (or not started), its own C++
+  // EH state; while it runs, the state of the thread that resumed it.
+  EhGlobals eh_;
   void* asan_fake_stack_ = nullptr;  // ASan fake-stack handle while suspended
   [[maybe_unused]] void* tsan_fiber_ = nullptr;  // TSan fiber of this context
 };
@@ -165,10 +208,12 @@ inline void ExecutionContext::Resume() noexcept {
   ThreadSwitchState* ts = CurrentSwitchState();
   if (MOIRAI_UNLIKELY(!ts->overflow_handler_ready)) {
     EnsureOverflowHandlerOnThisThread();
+    ts->eh_globals = ThisThreadEhGlobals();
     ts->overflow_handler_ready = true;
   }
   if (MOIRAI_UNLIKELY(ts->running != nullptr || finished_)) BadResume();
   ts->running = this;
+  SwapEhState(ts->eh_globals);  // the context's EH state in, the thread's out
   SetOverflowGuardForThisThread(stack_.guard_begin(), stack_.guard_end());
 #if defined(MOIRAI_ASAN)
   void* thread_fake_stack = nullptr;
@@ -204,6 +249,9 @@ inline void ExecutionContext::ArrivedOnFiber() noexcept {
 
 inline void ExecutionContext::Suspend() noexcept {
   ThreadSwitchState* ts = CurrentSwitchState();
+  // This thread's own EH state back in, the context's saved (it may resume
+  // on another thread).
+  SwapEhState(ts->eh_globals);
 #if defined(MOIRAI_ASAN)
   __sanitizer_start_switch_fiber(&asan_fake_stack_, ts->thread_stack_bottom,
                                  ts->thread_stack_size);
@@ -211,7 +259,6 @@ inline void ExecutionContext::Suspend() noexcept {
 #if defined(MOIRAI_TSAN)
   __tsan_switch_to_fiber(ts->tsan_thread_fiber, 0);
 #endif
-  (void)ts;
   boost::context::detail::transfer_t t = SwitchContext(caller_, nullptr);
   // Possibly on another thread now.
   caller_ = t.fctx;

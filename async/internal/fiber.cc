@@ -69,12 +69,8 @@ void FiberBase::Prepare(void* control_block, core::Priority priority,
   task_ctx_.set_deadline(deadline);
   task_ctx_.set_cancellation(cancel_source_.token());
   task_ctx_.set_parker(&parker_);
-  Stack below = stack_;
-  below.size =
-      static_cast<std::size_t>(static_cast<char*>(control_block) - stack_.base);
-  // Keep the entry frame 16-byte aligned below the control block.
-  below.size &= ~std::size_t{15};
-  Init(below, &FiberBase::Entry, this);
+  // The control block lives outside the stack (stack_pool.h): all of it.
+  Init(stack_, &FiberBase::Entry, this);
 }
 
 void FiberBase::Entry(void* self) noexcept {
@@ -330,7 +326,7 @@ void FiberBase::Release() noexcept {
     Runtime* rt = runtime_;
     const Stack stack = stack_;
     this->~FiberBase();
-    rt->OnControlBlockFreed(stack);
+    rt->OnControlBlockFreed(stack, this);
   }
 }
 

@@ -3,9 +3,10 @@
 // async/internal/fiber.h
 // -----------------------------------------------------------------------------
 //
-// The fiber control block. A fiber's control block lives at the top of its
-// own pooled stack (no heap allocation per spawn when the pool has a stack);
-// the ExecutionContext runs on the rest of the stack below it.
+// The fiber control block. A fiber's control block lives in the reservation
+// below its own pooled stack's guard (no heap allocation per spawn when the
+// pool has a stack; see stack_pool.h); the ExecutionContext runs on the whole
+// stack above the guard.
 //
 // Life of a fiber: Runtime::Spawn builds the control block and makes it
 // ready (see Ready()): a scheduler task that calls RunSlice(). RunSlice()
@@ -115,9 +116,9 @@ class FiberBase : public ExecutionContext, public FiberRegistryLinks {
 
   // FiberBase::Prepare()
   //
-  // Prepares the context on the stack below the control block at
-  // `control_block`; the runtime then makes the fiber ready. `parent`
-  // cancels this fiber too.
+  // Prepares the context on the fiber's stack (`control_block`, this
+  // object, lives outside it); the runtime then makes the fiber ready.
+  // `parent` cancels this fiber too.
   void Prepare(void* control_block, core::Priority priority,
                absl::Time deadline,
                const core::CancellationToken& parent) noexcept;
@@ -307,11 +308,11 @@ class FiberBase : public ExecutionContext, public FiberRegistryLinks {
   }
 
   Runtime* const runtime_;
-  const Stack stack_;  // the whole stack, control block included
+  const Stack stack_;  // the whole mapping, control reservation included
   FiberParker parker_{this};
   FiberRunnable runnable_{this};
   core::TaskContext task_ctx_;
-  // Default-constructed with its own fresh state; Start() replaces it only
+  // Default-constructed with its own fresh state; Prepare() replaces it only
   // to link it under a cancellable parent token.
   core::CancellationSource cancel_source_;
   // Registered lazily, by the first ParkCancellable() (on the fiber), so

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -19,6 +20,39 @@ TEST(StackPoolTest, RejectsZeroSize) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(StackPoolTest, RejectsBadGuardAndHugeSize) {
+  EXPECT_EQ(AllocateStack(16 * 1024, 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(AllocateStack(16 * 1024, kMaxGuardSize + 1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(AllocateStack(SIZE_MAX - 1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// A small control block goes at the top of the reservation, cache-line
+// aligned; one that does not fit goes to the heap and is freed there.
+TEST(StackPoolTest, ControlBlockInReservationOrOnHeap) {
+  auto s = AllocateStack(16 * 1024, 3 * PageSize());
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->guard_end() - s->guard_begin(),
+            static_cast<std::ptrdiff_t>(3 * PageSize()));
+  void* small = AllocateControlBlock(*s, 200);
+  ASSERT_NE(small, nullptr);
+  EXPECT_GE(static_cast<char*>(small), s->control_begin());
+  EXPECT_LE(static_cast<char*>(small) + 200, s->guard_begin());
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(small) % kControlBlockAlignment,
+            0u);
+  static_cast<char*>(small)[0] = 1;  // writable
+  FreeControlBlock(*s, small);
+  void* big = AllocateControlBlock(*s, PageSize() + 1);
+  ASSERT_NE(big, nullptr);
+  EXPECT_TRUE(static_cast<char*>(big) < s->mapping ||
+              static_cast<char*>(big) >= s->mapping + s->mapping_size);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(big) % kControlBlockAlignment, 0u);
+  FreeControlBlock(*s, big);
+  FreeStack(*s);
+}
+
 TEST(StackPoolTest, RoundsToPagesAndRecycles) {
   StackPool pool(10000, 2);
   EXPECT_EQ(pool.stack_size() % PageSize(), 0u);
@@ -28,7 +62,10 @@ TEST(StackPoolTest, RoundsToPagesAndRecycles) {
   auto c = pool.Allocate();
   ASSERT_TRUE(a.ok() && b.ok() && c.ok());
   EXPECT_EQ(a->guard_end() - a->guard_begin(),
-            static_cast<std::ptrdiff_t>(PageSize()));
+            static_cast<std::ptrdiff_t>(kDefaultGuardSize));
+  // The control reservation sits below the guard, inside the mapping.
+  EXPECT_EQ(a->control_begin(), a->mapping);
+  EXPECT_EQ(a->control_size(), PageSize());
   // The whole usable range is writable.
   a->base[0] = 1;
   a->top()[-1] = 1;

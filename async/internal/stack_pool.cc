@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <new>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -20,13 +22,25 @@ std::size_t PageSize() noexcept {
   return page;
 }
 
-absl::StatusOr<Stack> AllocateStack(std::size_t size) {
+absl::StatusOr<Stack> AllocateStack(std::size_t size, std::size_t guard_size) {
   const std::size_t page = PageSize();
   if (size == 0) {
     return absl::InvalidArgumentError("fiber stack size must be positive");
   }
+  if (guard_size == 0 || guard_size > kMaxGuardSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("fiber stack guard size must be in [1, ", kMaxGuardSize,
+                     "], got ", guard_size));
+  }
+  // The guard is at most 1 GiB, so only `size` can overflow the total.
+  if (size > SIZE_MAX / 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("fiber stack size ", size, " is too large"));
+  }
   const std::size_t usable = (size + page - 1) / page * page;
-  const std::size_t total = usable + page;
+  const std::size_t guard = (guard_size + page - 1) / page * page;
+  const std::size_t reservation = page;
+  const std::size_t total = reservation + guard + usable;
   void* p =
       ::mmap(nullptr, total, PROT_READ | PROT_WRITE,
              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
@@ -35,15 +49,17 @@ absl::StatusOr<Stack> AllocateStack(std::size_t size) {
     return absl::ErrnoToStatus(
         err, absl::StrCat("mmap of a ", total, "-byte fiber stack failed"));
   }
-  if (::mprotect(p, page, PROT_NONE) != 0) {
+  char* const mapping = static_cast<char*>(p);
+  if (::mprotect(mapping + reservation, guard, PROT_NONE) != 0) {
     const int err = errno;
     ::munmap(p, total);
     return absl::ErrnoToStatus(err, "mprotect of a fiber stack guard failed");
   }
   Stack s;
-  s.mapping = static_cast<char*>(p);
+  s.mapping = mapping;
   s.mapping_size = total;
-  s.base = s.mapping + page;
+  s.guard = mapping + reservation;
+  s.base = s.guard + guard;
   s.size = usable;
   return s;
 }
@@ -52,8 +68,31 @@ void FreeStack(Stack stack) noexcept {
   if (stack.valid()) ::munmap(stack.mapping, stack.mapping_size);
 }
 
-StackPool::StackPool(std::size_t stack_size, std::size_t max_cached)
+void* AllocateControlBlock(const Stack& stack, std::size_t size) noexcept {
+  constexpr std::uintptr_t kMask = kControlBlockAlignment - 1;
+  // At the top of the reservation, right below the guard (aligned down).
+  const auto begin = reinterpret_cast<std::uintptr_t>(stack.control_begin());
+  const auto end = reinterpret_cast<std::uintptr_t>(stack.guard_begin());
+  if (size <= end - begin) {
+    const std::uintptr_t at = (end - size) & ~kMask;
+    if (at >= begin) return reinterpret_cast<void*>(at);
+  }
+  return ::operator new (size, std::align_val_t{kControlBlockAlignment},
+                         std::nothrow);
+}
+
+void FreeControlBlock(const Stack& stack, void* block) noexcept {
+  const auto p = reinterpret_cast<std::uintptr_t>(block);
+  const auto begin = reinterpret_cast<std::uintptr_t>(stack.control_begin());
+  const auto end = reinterpret_cast<std::uintptr_t>(stack.guard_begin());
+  if (p >= begin && p < end) return;  // in the reservation
+  ::operator delete (block, std::align_val_t{kControlBlockAlignment});
+}
+
+StackPool::StackPool(std::size_t stack_size, std::size_t max_cached,
+                     std::size_t guard_size)
     : stack_size_((stack_size + PageSize() - 1) / PageSize() * PageSize()),
+      guard_size_(guard_size),
       max_cached_(max_cached),
       worker_cache_capacity_(static_cast<int>(
           std::min<std::size_t>(kWorkerCacheSize, max_cached))) {}
@@ -88,7 +127,7 @@ absl::StatusOr<Stack> StackPool::Allocate(int slot) {
       return s;
     }
   }
-  return AllocateStack(stack_size_);
+  return AllocateStack(stack_size_, guard_size_);
 }
 
 void StackPool::Release(Stack stack, int slot) noexcept {

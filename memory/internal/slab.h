@@ -119,15 +119,23 @@ struct ThreadCache {
 
 // TlsFast
 //
-// The calling thread's most recently used (pool id, cache) pair. Constant
-// initialised and trivially destructible, so reading it is one
-// thread-pointer-relative load with no guard. Pool ids are never reused, so a
-// stale entry for a destroyed pool can never match a live pool.
+// The calling thread's most recently used (pool id, cache) pair. Pool ids are
+// never reused, so a stale entry for a destroyed pool can never match a live
+// pool.
 struct TlsFast {
   std::uint64_t pool_id;
   ThreadCache* cache;
 };
-inline constinit thread_local TlsFast tls_fast{0, nullptr};
+
+// ThisThreadTlsFast()
+//
+// The calling thread's TlsFast (fixed_pool.cc; constant initialised, so the
+// access inside is one thread-pointer-relative address with no guard). Out
+// of line on purpose: the pool is used from fibers, which may migrate between
+// two calls; an inlined thread-local's address could be kept across the
+// switch and the fiber would use the old thread's cache without
+// synchronisation (see core/internal/fiber_safe_tls.h).
+TlsFast* ThisThreadTlsFast() noexcept;
 
 // PushLocal() / CountOp()
 //

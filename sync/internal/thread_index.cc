@@ -4,7 +4,20 @@
 
 #include <atomic>
 
+#include "moirai/core/internal/fiber_safe_tls.h"
+
 namespace moirai::sync::internal {
+namespace {
+
+// Constant initialised, so reading it needs no TLS guard. Only through the
+// accessor.
+constinit thread_local std::uint32_t tls_thread_index_plus_one = 0;
+
+}  // namespace
+
+MOIRAI_FIBER_SAFE_TLS_ACCESSOR std::uint32_t* ThisThreadIndexSlot() noexcept {
+  return core::internal::HideTlsAddress(&tls_thread_index_plus_one);
+}
 
 std::uint32_t AssignThreadIndex() noexcept {
   // Relaxed: the counter only hands out distinct numbers; nothing is published
@@ -15,7 +28,7 @@ std::uint32_t AssignThreadIndex() noexcept {
   std::uint32_t index = next.fetch_add(1, std::memory_order_relaxed);
   // Keep index + 1 from wrapping to the "unassigned" marker.
   if (index == UINT32_MAX) index = 0;
-  tls_thread_index_plus_one = index + 1;
+  *ThisThreadIndexSlot() = index + 1;
   return index;
 }
 

@@ -24,15 +24,18 @@ namespace moirai::sync::internal {
 // this thread's slot and returns it. Out of line: runs once per thread.
 std::uint32_t AssignThreadIndex() noexcept;
 
-// The calling thread's index plus one; 0 means "not assigned yet". Constant
-// initialised, so reading it needs no TLS guard.
-inline thread_local std::uint32_t tls_thread_index_plus_one = 0;
+// ThisThreadIndexSlot()
+//
+// The calling thread's index plus one; 0 means "not assigned yet"
+// (thread_index.cc). Out of line on purpose: the primitives run on fibers,
+// which may migrate between two calls (see core/internal/fiber_safe_tls.h).
+std::uint32_t* ThisThreadIndexSlot() noexcept;
 
 // ThisThreadIndex()
 //
 // This thread's index (0, 1, 2, ... in order of first use).
 inline std::uint32_t ThisThreadIndex() noexcept {
-  const std::uint32_t v = tls_thread_index_plus_one;
+  const std::uint32_t v = *ThisThreadIndexSlot();
   if (__builtin_expect(v != 0, 1)) return v - 1;
   return AssignThreadIndex();
 }
