@@ -24,6 +24,22 @@
 // Waiting costs the try path one seq_cst store (an `xchg` on x86) and a load
 // of a waiter counter; the futex is touched only when someone waits.
 //
+// Wake protocol (the invariant): a waiter parks only after announcing itself
+// (seq_cst increment of the waiter count, then a seq_cst fence) and then
+// re-checking the cell at the current position and finding it not ready: for
+// a consumer, unpublished; for a producer, not yet released. Whoever later
+// makes that cell ready (its producer's publish, its consumer's release) sees
+// the announcement (Dekker: seq_cst cell store, then seq_cst waiter load) and
+// wakes EVERY waiter of that side, after bumping the futex word the waiter
+// sampled before announcing (so a waiter between its re-check and the sleep
+// does not sleep). Waking one per publish is not enough: a publish at a cell
+// behind an unpublished head makes nothing poppable, so the woken consumer
+// parks again and that wake is spent; the later publish of the head cell
+// makes two items poppable but would wake only one of the parked consumers,
+// stranding an item with a consumer asleep (and symmetrically for producers
+// behind an unreleased cell). Waking all only costs anything while threads
+// are parked: then each publish can wake every parked peer of that side.
+//
 // Progress: TryPush/TryPop are lock-free in the common case but, as in
 // Vyukov's design, an operation that finds a cell claimed but not yet
 // published reports full/empty rather than wait, and a producer/consumer
@@ -158,6 +174,8 @@ class BoundedQueue {
   bool PushUntil(T value, absl::Time deadline) {
     for (;;) {
       if (TryEmplace(std::move(value))) return true;
+      // Acquire: pairs with the release bump in ReleaseCell. Sampled before
+      // announcing, so a bump after our re-check makes the futex wait return.
       const std::uint32_t epoch = not_full_.load(std::memory_order_acquire);
       // seq_cst: announce before re-checking (Dekker with the consumer's
       // seq_cst cell store followed by its seq_cst load of push_waiters_).
@@ -166,6 +184,9 @@ class BoundedQueue {
       // sequences (which are acquire, not seq_cst).
       core::ThreadFence(std::memory_order_seq_cst);
       if (TryEmplace(std::move(value))) {
+        // Relaxed (both retractions): the count only decides whether a
+        // releaser makes the wake system call; a stale non-zero costs one
+        // spurious wake, never a missed one.
         push_waiters_.fetch_sub(1, std::memory_order_relaxed);
         return true;
       }
@@ -189,10 +210,12 @@ class BoundedQueue {
   std::optional<T> PopUntil(absl::Time deadline) {
     for (;;) {
       if (std::optional<T> v = TryPop()) return v;
+      // Acquire: pairs with the release bump in PublishPush (as in PushUntil).
       const std::uint32_t epoch = not_empty_.load(std::memory_order_acquire);
       pop_waiters_.fetch_add(1, std::memory_order_seq_cst);
       core::ThreadFence(std::memory_order_seq_cst);  // as in PushUntil
       if (std::optional<T> v = TryPop()) {
+        // Relaxed (both): as in PushUntil.
         pop_waiters_.fetch_sub(1, std::memory_order_relaxed);
         return v;
       }
@@ -267,8 +290,11 @@ class BoundedQueue {
     // waiter increments it, then re-checks the cells, all seq_cst).
     cell->seq.store(pos + 1, std::memory_order_seq_cst);
     if (MOIRAI_UNLIKELY(pop_waiters_.load(std::memory_order_seq_cst) != 0)) {
+      // Release: pairs with the acquire load of not_empty_ in PopUntil (a
+      // waiter that samples the new value also sees the publication).
       not_empty_.fetch_add(1, std::memory_order_release);
-      core::internal::FutexWake(&not_empty_, 1);
+      // Every consumer: see "Wake protocol" in the file comment.
+      core::internal::FutexWakeAll(&not_empty_);
     }
   }
 
@@ -303,8 +329,10 @@ class BoundedQueue {
     // check (Dekker with PushUntil).
     cell->seq.store(pos + mask_ + 1, std::memory_order_seq_cst);
     if (MOIRAI_UNLIKELY(push_waiters_.load(std::memory_order_seq_cst) != 0)) {
+      // Release: pairs with the acquire load of not_full_ in PushUntil.
       not_full_.fetch_add(1, std::memory_order_release);
-      core::internal::FutexWake(&not_full_, 1);
+      // Every producer: see "Wake protocol" in the file comment.
+      core::internal::FutexWakeAll(&not_full_);
     }
   }
 
