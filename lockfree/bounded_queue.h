@@ -52,6 +52,14 @@
 // everything the thread that pops x does after the pop (release store of the
 // cell sequence, acquire load by the consumer).
 //
+// Element requirements: T must be nothrow move constructible and nothrow
+// destructible (a static_assert says so): TryPop moves the item out of a
+// claimed cell, where a throw could neither restore the item nor release the
+// cell. Constructors that may throw are fine: such an item is constructed
+// before a cell is claimed and then moved in, so a throw leaves the queue
+// unchanged (no cell is left claimed and unwritten). Nothrow construction
+// happens in place in the claimed cell.
+//
 // Atom: the ring uses only load, store, compare_exchange_weak, fetch_add and
 // fetch_sub on `Atom`. The futex words that Push/Pop park on are plain
 // std::atomic<uint32_t> (the kernel needs a real 32-bit word);
@@ -71,6 +79,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
@@ -86,6 +95,13 @@ namespace moirai::lockfree {
 
 template <typename T, template <typename> class Atom = std::atomic>
 class BoundedQueue {
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "moirai::lockfree::BoundedQueue<T> requires a nothrow move "
+                "constructor (TryPop moves the item out of a claimed cell)");
+  static_assert(std::is_nothrow_destructible_v<T>,
+                "moirai::lockfree::BoundedQueue<T> requires a nothrow "
+                "destructor");
+
  public:
   // BoundedQueue::Create()
   //
@@ -139,10 +155,29 @@ class BoundedQueue {
 
   // BoundedQueue::TryEmplace()
   //
-  // Constructs an item from `args` if there is room (args are not consumed
-  // otherwise).
+  // Constructs an item from `args` if there is room. If that constructor
+  // is nothrow, the item is built in the claimed cell and `args` are not
+  // consumed when the queue is full. Otherwise the item is built first
+  // (a throw leaves the queue unchanged) and moved in; when the queue is
+  // full it is then destroyed, so `args` are consumed as that constructor
+  // consumes them.
   template <typename... Args>
   bool TryEmplace(Args&&... args) {
+    if constexpr (std::is_nothrow_constructible_v<T, Args&&...>) {
+      return TryEmplaceInClaimedCell(std::forward<Args>(args)...);
+    } else {
+      T item(std::forward<Args>(args)...);  // may throw: nothing claimed yet
+      return TryEmplaceInClaimedCell(std::move(item));
+    }
+  }
+
+ private:
+  // Claims a cell and constructs the item in it. Precondition (checked):
+  // the construction does not throw, because a claimed cell must be
+  // published (its consumer and every later one wait for it).
+  template <typename... Args>
+  bool TryEmplaceInClaimedCell(Args&&... args) {
+    static_assert(std::is_nothrow_constructible_v<T, Args&&...>);
     std::size_t pos;
     Cell* cell = ClaimForPush(&pos);
     if (cell == nullptr) return false;
@@ -150,6 +185,7 @@ class BoundedQueue {
     return true;
   }
 
+ public:
   // BoundedQueue::TryPop()
   //
   // Removes the oldest item, or returns std::nullopt if the queue is empty.

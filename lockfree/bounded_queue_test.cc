@@ -187,7 +187,9 @@ struct Gate {
 // An item whose construction from a Gate (or whose move, if `move_gate` is
 // set) waits for the gate: a stall between claim and publish/release.
 struct StallingItem {
-  StallingItem(int v, Gate* construct_gate, Gate* stall_move = nullptr)
+  // noexcept: so that the queue constructs it in the claimed cell (a
+  // constructor that may throw runs before the claim, see bounded_queue.h).
+  StallingItem(int v, Gate* construct_gate, Gate* stall_move = nullptr) noexcept
       : value(v), move_gate(stall_move) {
     if (construct_gate != nullptr) construct_gate->Pass();
   }
