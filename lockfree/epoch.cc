@@ -31,7 +31,20 @@
 namespace moirai::lockfree {
 namespace internal {
 
+namespace {
+
+// The cache behind CurrentEpochTlsCache(). File-local: inline code reaches it
+// only through that out-of-line accessor (see epoch_internal.h). The direct
+// uses below are in out-of-line registration code that never switches fibers.
 constinit thread_local EpochTlsCache epoch_tls_cache = {nullptr, nullptr};
+
+}  // namespace
+
+__attribute__((noinline)) EpochTlsCache* CurrentEpochTlsCache() noexcept {
+  EpochTlsCache* c = &epoch_tls_cache;
+  asm volatile("" : "+r"(c));  // keep callers from caching the address
+  return c;
+}
 
 namespace {
 
