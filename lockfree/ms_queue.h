@@ -153,7 +153,7 @@ class MsQueue {
         // the node, but it is not freed while we are pinned).
         std::optional<T> out(std::move(*next->value.get()));
         next->value.Destroy();
-        domain_->Retire(static_cast<void*>(head), &DeleteNode);
+        domain_->Retire(guard, static_cast<void*>(head), &DeleteNode);
         return out;
       }
     }

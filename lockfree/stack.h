@@ -132,7 +132,7 @@ class Stack {
                                       std::memory_order_acquire)) {
         std::optional<T> out(std::move(*head->value.get()));
         head->value.Destroy();
-        domain_->Retire(static_cast<void*>(head), &DeleteNode);
+        domain_->Retire(guard, static_cast<void*>(head), &DeleteNode);
         return out;
       }
     }
