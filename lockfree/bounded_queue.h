@@ -24,6 +24,22 @@
 // Waiting costs the try path one seq_cst store (an `xchg` on x86) and a load
 // of a waiter counter; the futex is touched only when someone waits.
 //
+// Wake protocol (the invariant): a waiter parks only after announcing itself
+// (seq_cst increment of the waiter count, then a seq_cst fence) and then
+// re-checking the cell at the current position and finding it not ready: for
+// a consumer, unpublished; for a producer, not yet released. Whoever later
+// makes that cell ready (its producer's publish, its consumer's release) sees
+// the announcement (Dekker: seq_cst cell store, then seq_cst waiter load) and
+// wakes EVERY waiter of that side, after bumping the futex word the waiter
+// sampled before announcing (so a waiter between its re-check and the sleep
+// does not sleep). Waking one per publish is not enough: a publish at a cell
+// behind an unpublished head makes nothing poppable, so the woken consumer
+// parks again and that wake is spent; the later publish of the head cell
+// makes two items poppable but would wake only one of the parked consumers,
+// stranding an item with a consumer asleep (and symmetrically for producers
+// behind an unreleased cell). Waking all only costs anything while threads
+// are parked: then each publish can wake every parked peer of that side.
+//
 // Progress: TryPush/TryPop are lock-free in the common case but, as in
 // Vyukov's design, an operation that finds a cell claimed but not yet
 // published reports full/empty rather than wait, and a producer/consumer
@@ -35,6 +51,14 @@
 // Memory ordering: everything a thread did before pushing x happens-before
 // everything the thread that pops x does after the pop (release store of the
 // cell sequence, acquire load by the consumer).
+//
+// Element requirements: T must be nothrow move constructible and nothrow
+// destructible (a static_assert says so): TryPop moves the item out of a
+// claimed cell, where a throw could neither restore the item nor release the
+// cell. Constructors that may throw are fine: such an item is constructed
+// before a cell is claimed and then moved in, so a throw leaves the queue
+// unchanged (no cell is left claimed and unwritten). Nothrow construction
+// happens in place in the claimed cell.
 //
 // Atom: the ring uses only load, store, compare_exchange_weak, fetch_add and
 // fetch_sub on `Atom`. The futex words that Push/Pop park on are plain
@@ -55,6 +79,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "absl/base/internal/raw_logging.h"
@@ -70,6 +95,13 @@ namespace moirai::lockfree {
 
 template <typename T, template <typename> class Atom = std::atomic>
 class BoundedQueue {
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "moirai::lockfree::BoundedQueue<T> requires a nothrow move "
+                "constructor (TryPop moves the item out of a claimed cell)");
+  static_assert(std::is_nothrow_destructible_v<T>,
+                "moirai::lockfree::BoundedQueue<T> requires a nothrow "
+                "destructor");
+
  public:
   // BoundedQueue::Create()
   //
@@ -123,10 +155,29 @@ class BoundedQueue {
 
   // BoundedQueue::TryEmplace()
   //
-  // Constructs an item from `args` if there is room (args are not consumed
-  // otherwise).
+  // Constructs an item from `args` if there is room. If that constructor
+  // is nothrow, the item is built in the claimed cell and `args` are not
+  // consumed when the queue is full. Otherwise the item is built first
+  // (a throw leaves the queue unchanged) and moved in; when the queue is
+  // full it is then destroyed, so `args` are consumed as that constructor
+  // consumes them.
   template <typename... Args>
   bool TryEmplace(Args&&... args) {
+    if constexpr (std::is_nothrow_constructible_v<T, Args&&...>) {
+      return TryEmplaceInClaimedCell(std::forward<Args>(args)...);
+    } else {
+      T item(std::forward<Args>(args)...);  // may throw: nothing claimed yet
+      return TryEmplaceInClaimedCell(std::move(item));
+    }
+  }
+
+ private:
+  // Claims a cell and constructs the item in it. Precondition (checked):
+  // the construction does not throw, because a claimed cell must be
+  // published (its consumer and every later one wait for it).
+  template <typename... Args>
+  bool TryEmplaceInClaimedCell(Args&&... args) {
+    static_assert(std::is_nothrow_constructible_v<T, Args&&...>);
     std::size_t pos;
     Cell* cell = ClaimForPush(&pos);
     if (cell == nullptr) return false;
@@ -134,6 +185,7 @@ class BoundedQueue {
     return true;
   }
 
+ public:
   // BoundedQueue::TryPop()
   //
   // Removes the oldest item, or returns std::nullopt if the queue is empty.
@@ -158,6 +210,8 @@ class BoundedQueue {
   bool PushUntil(T value, absl::Time deadline) {
     for (;;) {
       if (TryEmplace(std::move(value))) return true;
+      // Acquire: pairs with the release bump in ReleaseCell. Sampled before
+      // announcing, so a bump after our re-check makes the futex wait return.
       const std::uint32_t epoch = not_full_.load(std::memory_order_acquire);
       // seq_cst: announce before re-checking (Dekker with the consumer's
       // seq_cst cell store followed by its seq_cst load of push_waiters_).
@@ -166,6 +220,9 @@ class BoundedQueue {
       // sequences (which are acquire, not seq_cst).
       core::ThreadFence(std::memory_order_seq_cst);
       if (TryEmplace(std::move(value))) {
+        // Relaxed (both retractions): the count only decides whether a
+        // releaser makes the wake system call; a stale non-zero costs one
+        // spurious wake, never a missed one.
         push_waiters_.fetch_sub(1, std::memory_order_relaxed);
         return true;
       }
@@ -189,10 +246,12 @@ class BoundedQueue {
   std::optional<T> PopUntil(absl::Time deadline) {
     for (;;) {
       if (std::optional<T> v = TryPop()) return v;
+      // Acquire: pairs with the release bump in PublishPush (as in PushUntil).
       const std::uint32_t epoch = not_empty_.load(std::memory_order_acquire);
       pop_waiters_.fetch_add(1, std::memory_order_seq_cst);
       core::ThreadFence(std::memory_order_seq_cst);  // as in PushUntil
       if (std::optional<T> v = TryPop()) {
+        // Relaxed (both): as in PushUntil.
         pop_waiters_.fetch_sub(1, std::memory_order_relaxed);
         return v;
       }
@@ -267,8 +326,11 @@ class BoundedQueue {
     // waiter increments it, then re-checks the cells, all seq_cst).
     cell->seq.store(pos + 1, std::memory_order_seq_cst);
     if (MOIRAI_UNLIKELY(pop_waiters_.load(std::memory_order_seq_cst) != 0)) {
+      // Release: pairs with the acquire load of not_empty_ in PopUntil (a
+      // waiter that samples the new value also sees the publication).
       not_empty_.fetch_add(1, std::memory_order_release);
-      core::internal::FutexWake(&not_empty_, 1);
+      // Every consumer: see "Wake protocol" in the file comment.
+      core::internal::FutexWakeAll(&not_empty_);
     }
   }
 
@@ -303,8 +365,10 @@ class BoundedQueue {
     // check (Dekker with PushUntil).
     cell->seq.store(pos + mask_ + 1, std::memory_order_seq_cst);
     if (MOIRAI_UNLIKELY(push_waiters_.load(std::memory_order_seq_cst) != 0)) {
+      // Release: pairs with the acquire load of not_full_ in PushUntil.
       not_full_.fetch_add(1, std::memory_order_release);
-      core::internal::FutexWake(&not_full_, 1);
+      // Every producer: see "Wake protocol" in the file comment.
+      core::internal::FutexWakeAll(&not_full_);
     }
   }
 

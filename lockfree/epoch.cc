@@ -21,6 +21,8 @@
 
 #include "moirai/lockfree/epoch.h"
 
+#include <pthread.h>
+
 #include <utility>
 #include <vector>
 
@@ -29,7 +31,20 @@
 namespace moirai::lockfree {
 namespace internal {
 
+namespace {
+
+// The cache behind CurrentEpochTlsCache(). File-local: inline code reaches it
+// only through that out-of-line accessor (see epoch_internal.h). The direct
+// uses below are in out-of-line registration code that never switches fibers.
 constinit thread_local EpochTlsCache epoch_tls_cache = {nullptr, nullptr};
+
+}  // namespace
+
+__attribute__((noinline)) EpochTlsCache* CurrentEpochTlsCache() noexcept {
+  EpochTlsCache* c = &epoch_tls_cache;
+  asm volatile("" : "+r"(c));  // keep callers from caching the address
+  return c;
+}
 
 namespace {
 
@@ -140,6 +155,18 @@ void CollectSealed(EpochRecord* rec, std::uint64_t global) {
 }
 
 // Per-thread registrations, released at thread exit.
+//
+// Lifetime: the list lives on the heap and is released by the destructor of
+// a pthread key, not by a C++ thread_local destructor. glibc runs pthread key
+// destructors after every C++ thread_local destructor of the exiting thread
+// (start_thread: __call_tls_dtors, then __nptl_deallocate_tsd), so a
+// thread-local constructed before the thread's first registration can still
+// use an epoch-protected structure from its destructor: it finds the list
+// alive (or, after the key destructor ran, registers again into a fresh list,
+// which re-arms the key; glibc repeats the key destructors for values set
+// during the pass, up to PTHREAD_DESTRUCTOR_ITERATIONS times).
+// The main thread's list is not released at exit() (no key destructors run
+// there); the process is ending and the domain's memory stays reachable.
 struct ThreadRegistrations {
   std::vector<std::pair<std::shared_ptr<EpochCore>, EpochRecord*>> entries;
 
@@ -185,7 +212,42 @@ struct ThreadRegistrations {
   }
 };
 
-thread_local ThreadRegistrations thread_registrations;
+// This thread's list, or nullptr before the first registration and after the
+// key destructor released it. Constant-initialized and trivially destructible:
+// valid for the whole life of the thread, including its exit.
+constinit thread_local ThreadRegistrations* tls_registrations = nullptr;
+
+void ReleaseThreadRegistrations(void* p) {
+  tls_registrations = nullptr;
+  delete static_cast<ThreadRegistrations*>(p);
+}
+
+pthread_key_t RegistrationsKey() {
+  static const pthread_key_t key = [] {
+    pthread_key_t k;
+    if (pthread_key_create(&k, &ReleaseThreadRegistrations) != 0) {
+      ABSL_RAW_LOG(FATAL,
+                   "moirai::lockfree::EpochDomain: pthread_key_create failed");
+    }
+    return k;
+  }();
+  return key;
+}
+
+// This thread's registration list, created (and armed for release at thread
+// exit) on first use.
+ThreadRegistrations& CurrentThreadRegistrations() {
+  ThreadRegistrations* regs = tls_registrations;
+  if (regs == nullptr) {
+    regs = new ThreadRegistrations;
+    if (pthread_setspecific(RegistrationsKey(), regs) != 0) {
+      ABSL_RAW_LOG(FATAL,
+                   "moirai::lockfree::EpochDomain: pthread_setspecific failed");
+    }
+    tls_registrations = regs;
+  }
+  return *regs;
+}
 
 }  // namespace
 
@@ -203,7 +265,7 @@ EpochCore::~EpochCore() {
 }
 
 EpochRecord* RegisterThread(const std::shared_ptr<EpochCore>& core) {
-  ThreadRegistrations& regs = thread_registrations;
+  ThreadRegistrations& regs = CurrentThreadRegistrations();
   EpochRecord* found = nullptr;
   // Look for an existing registration; drop registrations of dead domains.
   for (std::size_t i = 0; i < regs.entries.size();) {

@@ -168,16 +168,21 @@ class EpochDomain {
   // The deleter must not call into this domain. The calling thread need not be
   // pinned.
   void Retire(void* ptr, void (*deleter)(void*)) {
-    internal::EpochRecord* rec = internal::LocalRecord(core_);
-    internal::EpochBag* bag = rec->open;
-    if (MOIRAI_LIKELY(bag != nullptr &&
-                      bag->size < internal::EpochBag::kCapacity - 1)) {
-      bag->items[bag->size++] = {ptr, deleter};
-      rec->retired.store(rec->retired.load(std::memory_order_relaxed) + 1,
-                         std::memory_order_relaxed);
-      return;
+    RetireInto(internal::LocalRecord(core_), ptr, deleter);
+  }
+
+  // EpochDomain::Retire(guard, ptr, deleter)
+  //
+  // Retire(ptr, deleter) for a caller that holds `guard`, a live Pin() of
+  // this domain on this thread: reuses the guard's record instead of looking
+  // up the thread-local one (one call fewer on the pop paths). A guard of
+  // another domain, or an inactive one, falls back to the lookup.
+  void Retire(const Guard& guard, void* ptr, void (*deleter)(void*)) {
+    internal::EpochRecord* rec = guard.record_;
+    if (MOIRAI_UNLIKELY(rec == nullptr || rec->core != core_.get())) {
+      rec = internal::LocalRecord(core_);
     }
-    internal::RetireSlow(rec, {ptr, deleter});
+    RetireInto(rec, ptr, deleter);
   }
 
   // EpochDomain::Retire<T>()
@@ -205,6 +210,22 @@ class EpochDomain {
   Stats GetStats() const;
 
  private:
+  // The shared body of both Retire()s: appends to `rec`'s open bag.
+  static void RetireInto(internal::EpochRecord* rec, void* ptr,
+                         void (*deleter)(void*)) {
+    internal::EpochBag* bag = rec->open;
+    if (MOIRAI_LIKELY(bag != nullptr &&
+                      bag->size < internal::EpochBag::kCapacity - 1)) {
+      bag->items[bag->size++] = {ptr, deleter};
+      // Relaxed load+store: only the owner writes the counter; GetStats()
+      // reads it relaxed as a statistic (pairs with nothing).
+      rec->retired.store(rec->retired.load(std::memory_order_relaxed) + 1,
+                         std::memory_order_relaxed);
+      return;
+    }
+    internal::RetireSlow(rec, {ptr, deleter});
+  }
+
   // Collect every 128 outermost pins (mask).
   static constexpr std::uint32_t kPinsPerCollect = 127;
 

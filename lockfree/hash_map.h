@@ -62,6 +62,27 @@
 // hold no lock and may call anything, but keep the reader pinned, which
 // delays reclamation: keep them short.
 //
+// Exceptions: K's and V's copy/move constructors, `factory` and `fn` may
+// throw. Every writer then leaves the map as it was (strong guarantee) and
+// leaks nothing: the new node is built privately and freed on a throw, and a
+// resize that a throw interrupts frees its half-built table before anything
+// is published (growth happens before the new node is linked). The segment
+// lock is released on every path. K and V destructors must not throw (a
+// static_assert says so).
+//
+// Destruction of keys and values: a node that is erased, replaced (by
+// `InsertOrAssign` or `Update`), cleared, or left behind in a table that
+// grew is not destroyed by the writer: it is retired into the map's
+// `EpochDomain`, and K's and V's destructors run later, inside epoch
+// reclamation, on whichever thread then collects the domain (in a Pin(),
+// Retire(), Flush() or Synchronize() of any structure sharing the domain, at
+// a thread's exit, or in ~EpochDomain). So the destructors must be safe to
+// run on any thread, at any later time, and must not call into this map or
+// its domain (they may run while the domain is collecting). A value whose
+// destructor releases a resource therefore releases it late: call
+// `domain->Synchronize()` where that matters. `~HashMap` destroys the
+// entries still in the map directly.
+//
 // Memory ordering (the contract): everything a thread did before an insert
 // or assignment of (k, v) happens-before everything a thread does after a
 // reader returns v for k (release store of the node pointer, acquire loads
@@ -87,6 +108,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <new>
 #include <optional>
 #include <thread>
@@ -202,6 +224,11 @@ template <typename K, typename V, typename Hash = absl::Hash<K>,
           typename Eq = std::equal_to<K>,
           template <typename> class Atom = std::atomic>
 class HashMap {
+  static_assert(std::is_nothrow_destructible_v<K> &&
+                    std::is_nothrow_destructible_v<V>,
+                "moirai::lockfree::HashMap requires nothrow destructors (they "
+                "run inside epoch reclamation)");
+
  public:
   using key_type = K;
   using mapped_type = V;
@@ -287,9 +314,9 @@ class HashMap {
     Segment& seg = SegmentFor(h);
     hash_map_internal::SegmentLockGuard<Atom> lock(&seg.lock);
     Table* t = seg.table.load(std::memory_order_relaxed);  // lock held
-    Atom<Node*>& bucket = t->bucket(h);
-    if (FindInChain(bucket, h, key) != nullptr) return false;
-    LinkAtHead(seg, t, bucket, new Node(h, std::move(key), std::move(value)));
+    if (FindInChain(t->bucket(h), h, key) != nullptr) return false;
+    LinkAtHead(seg, h,
+               std::make_unique<Node>(h, std::move(key), std::move(value)));
     return true;
   }
 
@@ -304,11 +331,10 @@ class HashMap {
     {
       hash_map_internal::SegmentLockGuard<Atom> lock(&seg.lock);
       Table* t = seg.table.load(std::memory_order_relaxed);  // lock held
-      Atom<Node*>& bucket = t->bucket(h);
-      Atom<Node*>* link = FindLink(bucket, h, key);
+      Atom<Node*>* link = FindLink(t->bucket(h), h, key);
       if (link == nullptr) {
-        LinkAtHead(seg, t, bucket,
-                   new Node(h, std::move(key), std::move(value)));
+        LinkAtHead(seg, h,
+                   std::make_unique<Node>(h, std::move(key), std::move(value)));
         return true;
       }
       old = link->load(std::memory_order_relaxed);
@@ -356,11 +382,11 @@ class HashMap {
     Segment& seg = SegmentFor(h);
     hash_map_internal::SegmentLockGuard<Atom> lock(&seg.lock);
     Table* t = seg.table.load(std::memory_order_relaxed);  // lock held
-    Atom<Node*>& bucket = t->bucket(h);
-    if (const Node* n = FindInChain(bucket, h, key)) return n->value;
-    Node* node = new Node(h, key, std::forward<F>(factory)());
+    if (const Node* n = FindInChain(t->bucket(h), h, key)) return n->value;
+    // Each step may throw; none has changed the map yet.
+    auto node = std::make_unique<Node>(h, key, std::forward<F>(factory)());
     V result = node->value;
-    LinkAtHead(seg, t, bucket, node);
+    LinkAtHead(seg, h, std::move(node));
     return result;
   }
 
@@ -380,9 +406,10 @@ class HashMap {
       Atom<Node*>* link = FindLink(t->bucket(h), h, key);
       if (link == nullptr) return false;
       old = link->load(std::memory_order_relaxed);
-      Node* updated = new Node(h, old->key, old->value);
+      // The copy and `fn` may throw; the map is unchanged until Replace.
+      auto updated = std::make_unique<Node>(h, old->key, old->value);
       std::forward<F>(fn)(updated->value);
-      Replace(link, old, updated);
+      Replace(link, old, updated.release());
     }
     domain_->Retire(old);
     return true;
@@ -495,16 +522,23 @@ class HashMap {
 
   // Segment
   //
-  // Padded so that writers of neighbouring segments do not share lines.
+  // Two lines (each kFalseSharingRange): the table pointer, which every
+  // reader loads, alone on the first; the writers' lock and counter, written
+  // by every writer of the segment, on the second. Sharing a line, each
+  // writer's lock/counter stores would evict the table pointer from every
+  // reader's cache. Padded as a whole so neighbouring segments share nothing.
   struct alignas(core::kFalseSharingRange) Segment {
-    // The current table. Written (release) only under `lock`; read (acquire)
-    // by readers.
+    // The current table. Written (release) only under `lock`, rarely (growth,
+    // Clear); read (acquire) by readers. Invariant: never null.
     Atom<Table*> table{nullptr};
+    // Writers' line.
+    alignas(core::kFalseSharingRange) hash_map_internal::SegmentLock<Atom> lock;
     // Entries in `table`. Written only under `lock` (a load+store, not an
-    // RMW); read relaxed by Size().
+    // RMW); read relaxed by Size() without the lock (so not annotated).
     Atom<int64_t> count{0};
-    hash_map_internal::SegmentLock<Atom> lock;
   };
+  static_assert(sizeof(Segment) == 2 * core::kFalseSharingRange,
+                "Segment: the table line and the writers' line");
 
   static Table* NewTable(std::size_t buckets) {
     void* mem = ::operator new(sizeof(Table) + buckets * sizeof(Atom<Node*>));
@@ -578,17 +612,24 @@ class HashMap {
     return nullptr;
   }
 
-  // Publishes `node` at the head of `bucket` of the current table `t` and
-  // grows the segment if it is now over-full. Caller holds the lock.
-  void LinkAtHead(Segment& seg, Table* t, Atom<Node*>& bucket, Node* node) {
+  // Publishes `node` (hash `h`) at the head of its bucket in the segment's
+  // current table, first growing the table if the node would make it
+  // over-full. Growth may throw (allocation, K/V copies): it runs before
+  // anything is linked, so a throw leaves the segment unchanged and frees
+  // `node`. Caller holds the lock.
+  void LinkAtHead(Segment& seg, std::size_t h, std::unique_ptr<Node> node)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(seg.lock) {
+    Table* t = seg.table.load(std::memory_order_relaxed);  // lock held
+    const int64_t count = seg.count.load(std::memory_order_relaxed) + 1;
+    if (static_cast<std::size_t>(count) > t->mask + 1) t = Grow(seg, t);
+    Atom<Node*>& bucket = t->bucket(h);
+    // Relaxed: the node is private until the release store below.
     node->next.store(bucket.load(std::memory_order_relaxed),
                      std::memory_order_relaxed);
     // Release: the node's fields (and next) happen-before any reader that
     // acquires this pointer.
-    bucket.store(node, std::memory_order_release);
-    const int64_t count = seg.count.load(std::memory_order_relaxed) + 1;
+    bucket.store(node.release(), std::memory_order_release);
     seg.count.store(count, std::memory_order_relaxed);
-    if (static_cast<std::size_t>(count) > t->mask + 1) Grow(seg, t);
   }
 
   // Replaces `old` (pointed to by `link`) by `fresh` in place. Caller holds
@@ -605,24 +646,40 @@ class HashMap {
   // publishes it and retires the old one with its nodes. Caller holds the
   // lock. Readers keep walking the old table (frozen from now on: writers
   // only ever touch the current table) until they unpin.
-  void Grow(Segment& seg, Table* old) {
+  //
+  // Returns the new table. Exception safety: if an allocation or a K/V copy
+  // throws, the half-built table (with the copies made so far) is freed and
+  // the exception propagates with the segment unchanged.
+  Table* Grow(Segment& seg, Table* old)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(seg.lock) {
     const std::size_t buckets = (old->mask + 1) * 2;
     Table* t = NewTable(buckets);
+    try {
+      CopyChains(old, t);
+    } catch (...) {
+      DeleteTableAndChains(t);  // never published
+      throw;
+    }
+    // Release: pairs with readers' acquire load of `table`.
+    seg.table.store(t, std::memory_order_release);
+    RetireTable(old);
+    return t;
+  }
+
+  // Copies every node of `from` into the unpublished table `to`.
+  static void CopyChains(const Table* old, Table* t) {
     for (std::size_t b = 0; b <= old->mask; ++b) {
       for (Node* n = old->buckets()[b].load(std::memory_order_relaxed);
            n != nullptr; n = n->next.load(std::memory_order_relaxed)) {
         Node* copy = new Node(n->hash, n->key, n->value);
         Atom<Node*>& dst = t->bucket(n->hash);
-        // Relaxed: `t` is not published yet; the release store below
-        // publishes every bucket and node at once.
+        // Relaxed: `t` is not published yet; Grow's release store of the
+        // table publishes every bucket and node at once.
         copy->next.store(dst.load(std::memory_order_relaxed),
                          std::memory_order_relaxed);
         dst.store(copy, std::memory_order_relaxed);
       }
     }
-    // Release: pairs with readers' acquire load of `table`.
-    seg.table.store(t, std::memory_order_release);
-    RetireTable(old);
   }
 
   const Hash hash_;

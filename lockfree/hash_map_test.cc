@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -361,6 +362,110 @@ TEST(HashMapTest, ForEachIsWeaklyConsistent) {
   }
   stop.store(true);
   writer.join();
+}
+
+// ---- Exception safety (regression tests) ----------------------------------
+
+// A value that counts live instances and whose copy constructor throws once
+// its countdown reaches zero (negative: never).
+struct ThrowingValue {
+  static inline std::atomic<int> live{0};
+  static inline std::atomic<int> copies_until_throw{-1};
+  explicit ThrowingValue(int x) : v(x) { live.fetch_add(1); }
+  ThrowingValue(const ThrowingValue& o) : v(o.v) {
+    if (copies_until_throw.load() >= 0 &&
+        copies_until_throw.fetch_sub(1) == 0) {
+      throw std::runtime_error("copy");
+    }
+    live.fetch_add(1);
+  }
+  ThrowingValue(ThrowingValue&& o) noexcept : v(o.v) { live.fetch_add(1); }
+  ThrowingValue& operator=(const ThrowingValue&) = delete;
+  ~ThrowingValue() { live.fetch_sub(1); }
+  int v;
+};
+
+class HashMapExceptionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ThrowingValue::live.store(0);
+    ThrowingValue::copies_until_throw.store(-1);
+  }
+  // Every value ever created is gone once the map and its domain are.
+  void TearDown() override { EXPECT_EQ(ThrowingValue::live.load(), 0); }
+};
+
+using ThrowingMap = HashMap<int, ThrowingValue>;
+
+// Regression test: Update() copied the node, then ran the callback; a
+// callback that threw leaked the copy (never linked, never retired).
+TEST_F(HashMapExceptionTest, UpdateWithThrowingCallbackLeavesValue) {
+  EpochDomain domain;
+  {
+    ThrowingMap map(HashMapOptions{.segments = 1, .domain = &domain});
+    ASSERT_TRUE(map.Insert(1, ThrowingValue(10)));
+    EXPECT_THROW(map.Update(1,
+                            [](ThrowingValue& v) {
+                              v.v = 99;
+                              throw std::runtime_error("callback");
+                            }),
+                 std::runtime_error);
+    EXPECT_EQ(map.Find(1)->v, 10);
+    EXPECT_TRUE(map.Update(1, [](ThrowingValue& v) { v.v = 11; }));
+    EXPECT_EQ(map.Find(1)->v, 11);
+    EXPECT_EQ(map.Size(), 1u);
+  }
+}
+
+// Regression test: ComputeIfAbsent() allocated the node, then copied the
+// value to return it; a copy that threw leaked the node. A factory that
+// throws must leave the key absent.
+TEST_F(HashMapExceptionTest, ComputeIfAbsentThrowingFactoryOrCopy) {
+  EpochDomain domain;
+  {
+    ThrowingMap map(HashMapOptions{.segments = 1, .domain = &domain});
+    EXPECT_THROW(
+        map.ComputeIfAbsent(
+            1, []() -> ThrowingValue { throw std::runtime_error("f"); }),
+        std::runtime_error);
+    EXPECT_FALSE(map.Contains(1));
+    ThrowingValue::copies_until_throw.store(0);  // the copy of the result
+    EXPECT_THROW(map.ComputeIfAbsent(2, [] { return ThrowingValue(20); }),
+                 std::runtime_error);
+    ThrowingValue::copies_until_throw.store(-1);
+    EXPECT_FALSE(map.Contains(2)) << "a throwing call must not insert";
+    EXPECT_EQ(map.ComputeIfAbsent(2, [] { return ThrowingValue(21); }).v, 21);
+    EXPECT_EQ(map.Size(), 1u);
+  }
+}
+
+// Regression test: growth copies every node; a copy that threw in the middle
+// of Grow() leaked the half-built table, after the insert that triggered it
+// had already been linked (the insert threw and yet took effect). Now the
+// table is grown before the new node is linked: a throw leaves the map as it
+// was, and a later insert grows it.
+TEST_F(HashMapExceptionTest, ThrowDuringGrowthLeavesMapUnchanged) {
+  EpochDomain domain;
+  {
+    ThrowingMap map(HashMapOptions{.segments = 1, .domain = &domain});
+    const std::size_t buckets = map.BucketCount();
+    for (int k = 0; k < static_cast<int>(buckets); ++k) {
+      ASSERT_TRUE(map.Insert(k, ThrowingValue(k)));
+    }
+    ASSERT_EQ(map.BucketCount(), buckets) << "no growth yet";
+    ThrowingValue::copies_until_throw.store(3);  // the 4th copy of Grow throws
+    EXPECT_THROW(map.Insert(1000, ThrowingValue(1000)), std::runtime_error);
+    ThrowingValue::copies_until_throw.store(-1);
+    EXPECT_EQ(map.Size(), buckets);
+    EXPECT_FALSE(map.Contains(1000)) << "a throwing insert must not insert";
+    EXPECT_EQ(map.BucketCount(), buckets);
+    for (int k = 0; k < static_cast<int>(buckets); ++k) {
+      ASSERT_TRUE(map.Contains(k)) << k;
+    }
+    ASSERT_TRUE(map.Insert(1000, ThrowingValue(1000)));
+    EXPECT_GT(map.BucketCount(), buckets);
+    EXPECT_EQ(map.Size(), buckets + 1);
+  }
 }
 
 }  // namespace

@@ -25,6 +25,12 @@
 // everything the thread whose TryPop() returns x does after it (the linking
 // CAS is a release, the popper's load of `next` an acquire).
 //
+// Element requirements: T must be nothrow move constructible and nothrow
+// destructible (a static_assert says so): TryPop moves the item out after the
+// CAS that dequeued it, where a throw would lose the item. Constructors that
+// may throw are fine: the node is built privately before it is linked, and a
+// throw frees it (strong guarantee).
+//
 // Atom: uses load, store, compare_exchange_weak/strong only.
 
 #ifndef MOIRAI_LOCKFREE_MS_QUEUE_H_
@@ -32,6 +38,7 @@
 
 #include <atomic>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "moirai/core/arch.h"
@@ -42,6 +49,12 @@ namespace moirai::lockfree {
 
 template <typename T, template <typename> class Atom = std::atomic>
 class MsQueue {
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "moirai::lockfree::MsQueue<T> requires a nothrow move "
+                "constructor (TryPop moves the item out after dequeuing it)");
+  static_assert(std::is_nothrow_destructible_v<T>,
+                "moirai::lockfree::MsQueue<T> requires a nothrow destructor");
+
  public:
   // MsQueue::MsQueue()
   //
@@ -82,7 +95,16 @@ class MsQueue {
   template <typename... Args>
   void Emplace(Args&&... args) {
     Node* node = new Node;
-    node->value.Construct(std::forward<Args>(args)...);
+    if constexpr (std::is_nothrow_constructible_v<T, Args&&...>) {
+      node->value.Construct(std::forward<Args>(args)...);
+    } else {
+      try {
+        node->value.Construct(std::forward<Args>(args)...);
+      } catch (...) {
+        delete node;  // never linked
+        throw;
+      }
+    }
     EpochDomain::Guard guard = domain_->Pin();  // we dereference tail nodes
     for (;;) {
       // Acquire: pairs with the release CASes that moved tail_, so the node
@@ -131,7 +153,7 @@ class MsQueue {
         // the node, but it is not freed while we are pinned).
         std::optional<T> out(std::move(*next->value.get()));
         next->value.Destroy();
-        domain_->Retire(static_cast<void*>(head), &DeleteNode);
+        domain_->Retire(guard, static_cast<void*>(head), &DeleteNode);
         return out;
       }
     }

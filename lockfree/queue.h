@@ -42,6 +42,15 @@
 // everything the thread whose TryPop() returns x does after it (release on
 // the WRITE bit, acquire when the consumer reads it).
 //
+// Element requirements: T must be nothrow move constructible and nothrow
+// destructible (a static_assert says so): TryPop moves the item out after the
+// slot is claimed, where a throw could neither restore the item nor leave the
+// slot consistent. Constructors that may throw (Push(const T&) with a throwing
+// copy, Emplace(args) with a throwing constructor) are fine: such an item is
+// constructed before a slot is claimed and then moved in, so a throw leaves
+// the queue unchanged (strong guarantee). Nothrow construction happens in
+// place in the claimed slot (no extra move).
+//
 // Atom: the `Atom` template parameter (default std::atomic) lets tests
 // substitute an instrumented atomic; this file uses only load, store,
 // compare_exchange_weak/strong, exchange and fetch_or on it.
@@ -59,6 +68,7 @@
 #include <cstdint>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
 #include "moirai/core/arch.h"
@@ -94,6 +104,12 @@ class Backoff {
 
 template <typename T, template <typename> class Atom = std::atomic>
 class Queue {
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "moirai::lockfree::Queue<T> requires a nothrow move "
+                "constructor (TryPop moves the item out of a claimed slot)");
+  static_assert(std::is_nothrow_destructible_v<T>,
+                "moirai::lockfree::Queue<T> requires a nothrow destructor");
+
  public:
   // Items per block; block boundaries cost an allocation and a short wait.
   static constexpr std::size_t kLap = 64;
@@ -134,8 +150,27 @@ class Queue {
   void Push(T&& value) { Emplace(std::move(value)); }
 
   // Queue::Emplace()
+  //
+  // Appends an item constructed from `args`. If that constructor may throw,
+  // the item is constructed first and moved in, so a throw leaves the queue
+  // unchanged.
   template <typename... Args>
   void Emplace(Args&&... args) {
+    if constexpr (std::is_nothrow_constructible_v<T, Args&&...>) {
+      EmplaceInClaimedSlot(std::forward<Args>(args)...);
+    } else {
+      T item(std::forward<Args>(args)...);  // may throw: nothing claimed yet
+      EmplaceInClaimedSlot(std::move(item));
+    }
+  }
+
+ private:
+  // Claims a slot and constructs the item in it. Precondition (checked):
+  // constructing T from `args` does not throw, because a claimed slot must
+  // be written (its consumer waits for the WRITE bit).
+  template <typename... Args>
+  void EmplaceInClaimedSlot(Args&&... args) {
+    static_assert(std::is_nothrow_constructible_v<T, Args&&...>);
     internal::Backoff backoff;
     // Acquire (both): pair with the installer's release stores, so the block
     // we see is initialized.
@@ -209,6 +244,7 @@ class Queue {
     }
   }
 
+ public:
   // Queue::TryPop()
   //
   // Removes the oldest item, or returns std::nullopt if the queue was empty

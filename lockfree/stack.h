@@ -24,6 +24,12 @@
 // x does after it: the push CAS is a release, the pop's load of head an
 // acquire.
 //
+// Element requirements: T must be nothrow move constructible and nothrow
+// destructible (a static_assert says so): TryPop moves the item out of a node
+// it has already unlinked, where a throw would lose the item. Constructors
+// that may throw are fine: the item is built in a private node before it is
+// published, and a throw returns the node to the cache (strong guarantee).
+//
 // Atom: any std::atomic-compatible template (see lockfree/queue.h); the
 // stack uses load, compare_exchange_weak.
 //
@@ -37,6 +43,7 @@
 
 #include <atomic>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "moirai/core/arch.h"
@@ -48,6 +55,12 @@ namespace moirai::lockfree {
 
 template <typename T, template <typename> class Atom = std::atomic>
 class Stack {
+  static_assert(std::is_nothrow_move_constructible_v<T>,
+                "moirai::lockfree::Stack<T> requires a nothrow move "
+                "constructor (TryPop moves the item out of an unlinked node)");
+  static_assert(std::is_nothrow_destructible_v<T>,
+                "moirai::lockfree::Stack<T> requires a nothrow destructor");
+
  public:
   // Stack::Stack()
   //
@@ -84,7 +97,16 @@ class Stack {
   template <typename... Args>
   void Emplace(Args&&... args) {
     Node* node = internal::NodeCache<Node>::Get();
-    node->value.Construct(std::forward<Args>(args)...);
+    if constexpr (std::is_nothrow_constructible_v<T, Args&&...>) {
+      node->value.Construct(std::forward<Args>(args)...);
+    } else {
+      try {
+        node->value.Construct(std::forward<Args>(args)...);
+      } catch (...) {
+        internal::NodeCache<Node>::Put(node);  // never published
+        throw;
+      }
+    }
     Node* head = head_.load(std::memory_order_relaxed);
     do {
       node->next = head;
@@ -110,7 +132,7 @@ class Stack {
                                       std::memory_order_acquire)) {
         std::optional<T> out(std::move(*head->value.get()));
         head->value.Destroy();
-        domain_->Retire(static_cast<void*>(head), &DeleteNode);
+        domain_->Retire(guard, static_cast<void*>(head), &DeleteNode);
         return out;
       }
     }

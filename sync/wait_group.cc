@@ -3,7 +3,6 @@
 #include "moirai/sync/wait_group.h"
 
 #include <cstdint>
-#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "moirai/core/arch.h"
@@ -11,67 +10,58 @@
 #include "moirai/sync/internal/spin_wait.h"
 
 namespace moirai::sync {
+
+// Sleep protocol (Dekker on seq_cst operations). Adder: (A1) the CAS on
+// state_ that zeroes the count and moves the generation, (A2) wake_seq_ += 1,
+// (A3) load sleepers_, and FutexWake if non-zero. Waiter: (W1) sleepers_ += 1,
+// then per round (W2) f = load wake_seq_, (W3) re-check the generation in
+// state_, (W4) FutexWait(wake_seq_, f). If A3 reads no sleeper, W1 comes after
+// A3, so W3 comes after A1 and sees the move. Otherwise the adder wakes: if W2
+// read wake_seq_ before A2, the kernel's check in W4 sees a different value or
+// the sleep is ended by the wake (which follows A2); if W2 came after A2, W3
+// comes after A1 and sees the move.
+
 absl::Status WaitGroup::Add(std::int32_t delta) noexcept {
-  // A CAS loop rather than fetch_add so that a bad delta leaves the counter
-  // untouched. Relaxed initial read: the CAS validates it.
-  std::int32_t current = count_.load(std::memory_order_relaxed);
-  std::int64_t next;
-  do {
-    next = static_cast<std::int64_t>(current) + delta;
-    if (next < 0) {
+  std::int32_t observed = 0;
+  switch (state_.Add(delta, &observed)) {
+    case internal::WaitGroupAddResult::kOk:
+      return absl::OkStatus();
+    case internal::WaitGroupAddResult::kReachedZero:
+      break;
+    case internal::WaitGroupAddResult::kNegative:
       return absl::InvalidArgumentError(
-          absl::StrCat("WaitGroup: counter would become negative (", current,
+          absl::StrCat("WaitGroup: counter would become negative (", observed,
                        " + ", delta, ")"));
-    }
-    if (next > std::numeric_limits<std::int32_t>::max()) {
+    case internal::WaitGroupAddResult::kOverflow:
       return absl::OutOfRangeError(
-          absl::StrCat("WaitGroup: counter would exceed INT32_MAX (", current,
+          absl::StrCat("WaitGroup: counter would exceed INT32_MAX (", observed,
                        " + ", delta, ")"));
-    }
-    // seq_cst: the zeroing update must be ordered (in the single total order)
-    // before our generation increment, and after a waiter's generation read
-    // that came before its count read (see WaitWithDeadline). Also release
-    // (publishes our writes) and acquire (the zeroing update sees every
-    // earlier update's writes through the RMW chain).
-  } while (!count_.compare_exchange_weak(
-      current, static_cast<std::int32_t>(next), std::memory_order_seq_cst,
-      std::memory_order_relaxed));
-  if (next == 0 && delta != 0) {
-    // seq_cst increment and sleepers_ load: Dekker handshake with a waiter
-    // that increments sleepers_ and then re-reads generation_ (seq_cst)
-    // before sleeping: either it sees the new generation or we see it.
-    generation_.fetch_add(1, std::memory_order_seq_cst);
-    if (sleepers_.load(std::memory_order_seq_cst) != 0) {
-      core::internal::FutexWakeAll(&generation_);
-    }
+  }
+  // A2 and A3 above (seq_cst both).
+  wake_seq_.fetch_add(1, std::memory_order_seq_cst);
+  if (sleepers_.load(std::memory_order_seq_cst) != 0) {
+    core::internal::FutexWakeAll(&wake_seq_);
   }
   return absl::OkStatus();
 }
 
 bool WaitGroup::WaitWithDeadline(absl::Time deadline) const noexcept {
-  // Read the generation first, then the count (both seq_cst). If the count is
-  // non-zero, the update that will zero it comes later in the total order, so
-  // its generation increment does too: the generation we read is older.
-  const std::uint32_t generation = generation_.load(std::memory_order_seq_cst);
-  if (count_.load(std::memory_order_seq_cst) == 0) return true;
-  if (internal::SpinUntil([&] {
-        return generation_.load(std::memory_order_acquire) != generation;
-      })) {
+  std::uint32_t generation;
+  if (state_.ZeroOrGeneration(&generation)) return true;
+  if (internal::SpinUntil([&] { return state_.GenerationMoved(generation); })) {
     return true;
   }
-  sleepers_.fetch_add(1, std::memory_order_seq_cst);
+  sleepers_.fetch_add(1, std::memory_order_seq_cst);  // W1
   bool zero_seen;
   for (;;) {
-    // seq_cst: the waiter half of the handshake in Add(); also the acquire
-    // that pairs with the generation increment, which follows the zeroing
-    // update in the adder's thread.
-    if (generation_.load(std::memory_order_seq_cst) != generation) {
+    const std::uint32_t f = wake_seq_.load(std::memory_order_seq_cst);  // W2
+    if (state_.GenerationMoved(generation)) {                           // W3
       zero_seen = true;
       break;
     }
-    if (core::internal::FutexWait(&generation_, generation, deadline) ==
+    if (core::internal::FutexWait(&wake_seq_, f, deadline) ==  // W4
         core::internal::FutexWaitResult::kTimedOut) {
-      zero_seen = generation_.load(std::memory_order_acquire) != generation;
+      zero_seen = state_.GenerationMoved(generation);
       break;
     }
   }

@@ -40,6 +40,7 @@
 #include "absl/status/status.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "moirai/sync/internal/wait_group_state.h"
 
 namespace moirai::sync {
 
@@ -65,7 +66,7 @@ class WaitGroup {
   //
   // The current counter. A snapshot, for diagnostics.
   std::int32_t count() const noexcept {
-    return count_.load(std::memory_order_relaxed);
+    return State::Count(state_.Load(std::memory_order_relaxed));
   }
 
   // WaitGroup::Wait()
@@ -89,14 +90,18 @@ class WaitGroup {
   }
 
  private:
-  // Invariant: count_ >= 0 at all times (Add refuses to break it).
-  std::atomic<std::int32_t> count_{0};
-  // Incremented each time count_ becomes zero; the futex word waiters sleep
-  // on. A waiter that saw generation g and a non-zero count is done once the
-  // generation moves past g.
-  mutable std::atomic<std::uint32_t> generation_{0};
-  // Threads that are (about to be) asleep on generation_; lets Add() skip
-  // the wake-up system call when nobody sleeps.
+  using State = internal::WaitGroupState<>;
+
+  // Counter and generation in one word (see internal/wait_group_state.h):
+  // invariant, count >= 0 and the generation moves exactly when, and in the
+  // same atomic step as, the count becomes zero.
+  State state_;
+  // The futex word waiters sleep on, derived from state_: bumped after each
+  // generation move, before the wake-up. Waiters decide from state_ only;
+  // this word just makes a sleep that raced with the move return at once.
+  mutable std::atomic<std::uint32_t> wake_seq_{0};
+  // Threads that are (about to be) asleep on wake_seq_; lets Add() skip the
+  // wake-up system call when nobody sleeps.
   mutable std::atomic<std::uint32_t> sleepers_{0};
 };
 

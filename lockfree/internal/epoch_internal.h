@@ -129,12 +129,23 @@ struct EpochTlsCache {
   EpochCore* core;
   EpochRecord* record;
 };
-// constinit: lets other translation units access it without a TLS wrapper call.
-extern thread_local constinit EpochTlsCache epoch_tls_cache;
+
+// CurrentEpochTlsCache()
+//
+// The address of this thread's cache. Out of line on purpose (defined in
+// epoch.cc, `noinline`, the address laundered through an empty asm): Pin() and
+// Retire() run on fibers, which may be suspended and resumed on another
+// thread. GCC (with -fPIC in particular) computes a thread-local's address
+// once per function and keeps it in a register; inlined into a fiber's code,
+// an address computed before a switch would still point at the old thread's
+// block after the fiber migrated. A call per Pin keeps the address fresh at
+// every use (the same rule as CurrentSlice() in async/internal/fiber.cc).
+// Never access the thread-local itself from inline code.
+EpochTlsCache* CurrentEpochTlsCache() noexcept;
 
 inline EpochRecord* LocalRecord(const std::shared_ptr<EpochCore>& core) {
-  EpochTlsCache& c = epoch_tls_cache;
-  if (MOIRAI_LIKELY(c.core == core.get())) return c.record;
+  EpochTlsCache* c = CurrentEpochTlsCache();
+  if (MOIRAI_LIKELY(c->core == core.get())) return c->record;
   return RegisterThread(core);
 }
 

@@ -10,6 +10,12 @@
 // kCapacity nodes per thread and node type; the rest are deleted. The cache
 // is freed when the thread exits; a deleter that runs on a thread after its
 // cache was destroyed (thread-exit order) deletes directly.
+//
+// Fibers: Get() and Put() are inline and run on fibers (Stack::Emplace, the
+// epoch deleter), which may migrate between threads at a switch. They reach
+// the thread-locals only through State(), an out-of-line accessor that
+// returns a fresh address at each call (see CurrentEpochTlsCache() in
+// epoch_internal.h for why an inlined thread-local access is not safe).
 
 #ifndef MOIRAI_LOCKFREE_INTERNAL_NODE_CACHE_H_
 #define MOIRAI_LOCKFREE_INTERNAL_NODE_CACHE_H_
@@ -28,7 +34,7 @@ class NodeCache {
   // A node from this thread's cache, or a new one. Its fields hold whatever
   // the previous use left (callers reinitialize them).
   static Node* Get() {
-    Cache* c = tls_cache_;
+    Cache* c = State()->cache;
     if (c != nullptr && c->count > 0) return c->nodes[--c->count];
     return new Node;
   }
@@ -37,9 +43,10 @@ class NodeCache {
   //
   // Gives `node` (no longer referenced by anyone) back to this thread.
   static void Put(Node* node) {
-    Cache* c = tls_cache_;
+    TlsState* s = State();
+    Cache* c = s->cache;
     if (c == nullptr) {
-      if (tls_dead_) {
+      if (s->dead) {
         delete node;
         return;
       }
@@ -62,21 +69,35 @@ class NodeCache {
     ~Owner() {
       for (int i = 0; i < cache.count; ++i) delete cache.nodes[i];
       cache.count = 0;
-      tls_cache_ = nullptr;
-      tls_dead_ = true;
+      TlsState* s = State();
+      s->cache = nullptr;
+      s->dead = true;
     }
   };
 
-  static Cache* Init() {
-    static thread_local Owner owner;
-    tls_cache_ = &owner.cache;
-    return tls_cache_;
+  // This thread's cache pointer and "cache destroyed" flag. Plain
+  // (constant-initialized) thread-local: still valid while other
+  // thread-local destructors run.
+  struct TlsState {
+    Cache* cache = nullptr;
+    bool dead = false;
+  };
+
+  // The out-of-line accessor (see the file comment).
+  __attribute__((noinline)) static TlsState* State() noexcept {
+    TlsState* s = &tls_state_;
+    asm volatile("" : "+r"(s));  // keep callers from caching the address
+    return s;
   }
 
-  // Plain (constant-initialized) thread-locals: cheap to access, and still
-  // valid while other thread-local destructors run.
-  static inline thread_local Cache* tls_cache_ = nullptr;
-  static inline thread_local bool tls_dead_ = false;
+  // Slow path, out of line: nothing here switches fibers.
+  __attribute__((noinline)) static Cache* Init() {
+    static thread_local Owner owner;
+    State()->cache = &owner.cache;
+    return &owner.cache;
+  }
+
+  static constinit inline thread_local TlsState tls_state_{};
 };
 
 }  // namespace moirai::lockfree::internal
