@@ -89,6 +89,7 @@
 #include "absl/time/time.h"
 #include "moirai/core/arch.h"
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/mono_time.h"
 #include "moirai/lockfree/internal/slot_storage.h"
 
 namespace moirai::lockfree {
@@ -207,7 +208,9 @@ class BoundedQueue {
   //
   // Appends `value` and returns true, or returns false if the queue stayed
   // full until `deadline` (the value is then dropped).
-  bool PushUntil(T value, absl::Time deadline) {
+  bool PushUntil(T value, absl::Time wall_deadline) {
+    // Converted once: the wait runs on the monotonic clock (core/mono_time.h).
+    const core::MonoTime deadline = core::MonoTime::FromWall(wall_deadline);
     for (;;) {
       if (TryEmplace(std::move(value))) return true;
       // Acquire: pairs with the release bump in ReleaseCell. Sampled before
@@ -243,7 +246,9 @@ class BoundedQueue {
   //
   // Removes the oldest item, or returns std::nullopt if the queue stayed
   // empty until `deadline`.
-  std::optional<T> PopUntil(absl::Time deadline) {
+  std::optional<T> PopUntil(absl::Time wall_deadline) {
+    // Converted once: the wait runs on the monotonic clock (core/mono_time.h).
+    const core::MonoTime deadline = core::MonoTime::FromWall(wall_deadline);
     for (;;) {
       if (std::optional<T> v = TryPop()) return v;
       // Acquire: pairs with the release bump in PublishPush (as in PushUntil).

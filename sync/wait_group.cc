@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "moirai/core/arch.h"
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/mono_time.h"
 #include "moirai/sync/internal/spin_wait.h"
 
 namespace moirai::sync {
@@ -45,7 +46,9 @@ absl::Status WaitGroup::Add(std::int32_t delta) noexcept {
   return absl::OkStatus();
 }
 
-bool WaitGroup::WaitWithDeadline(absl::Time deadline) const noexcept {
+bool WaitGroup::WaitWithDeadline(absl::Time wall_deadline) const noexcept {
+  // Converted once: the wait runs on the monotonic clock (core/mono_time.h).
+  const core::MonoTime deadline = core::MonoTime::FromWall(wall_deadline);
   std::uint32_t generation;
   if (state_.ZeroOrGeneration(&generation)) return true;
   if (internal::SpinUntil([&] { return state_.GenerationMoved(generation); })) {
