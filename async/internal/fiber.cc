@@ -132,37 +132,14 @@ __attribute__((always_inline)) inline FiberBase* FiberBase::RunOnce() noexcept {
       return this;
     case Action::kPark:
     case Action::kParkCancellable: {
-      // The fiber is now fully switched out: park it, unless an Unpark()
-      // (kNotified) or, for a cancellable park, a cancellation (kPoked)
-      // arrived while it was switching; then run it again at once.
-      const bool cancellable = action_ == Action::kParkCancellable;
-      const std::uint32_t parked_bit =
-          cancellable ? kParkedCancellable : kParked;
-      std::uint32_t v = wake_state_.load(std::memory_order_relaxed);
-      for (;;) {
-        if ((v & kNotified) != 0) {
-          // Acquire pairs with Unpark()'s release: the waker's writes are
-          // visible to the fiber.
-          if (wake_state_.compare_exchange_weak(v, v & ~kNotified,
-                                                std::memory_order_acquire,
-                                                std::memory_order_relaxed)) {
-            return this;
-          }
-        } else if (cancellable && (v & kPoked) != 0) {
-          // Acquire pairs with OnCancelRequested()'s release.
-          if (wake_state_.compare_exchange_weak(v, v | kCancelResume,
-                                                std::memory_order_acquire,
-                                                std::memory_order_relaxed)) {
-            return this;
-          }
-        } else if (wake_state_.compare_exchange_weak(
-                       v, v | parked_bit, std::memory_order_release,
-                       std::memory_order_relaxed)) {
-          // Release: whoever clears the bit and resumes the fiber sees
-          // everything it did before switching out.
-          return nullptr;
-        }
+      // The fiber is now fully switched out: park it, unless an Unpark() or
+      // (for a cancellable park) a cancellation came first
+      // (wake_state.h); then run it again at once.
+      if (wake_.AfterSwitchOut(action_ == Action::kParkCancellable) ==
+          WakeState<>::Park::kParked) {
+        return nullptr;
       }
+      return this;
     }
     case Action::kNone:
       break;
@@ -222,27 +199,9 @@ void FiberBase::RunSlice() noexcept {
 }
 
 void FiberBase::Unpark() noexcept {
-  std::uint32_t v = wake_state_.load(std::memory_order_relaxed);
-  for (;;) {
-    if ((v & kParkedMask) != 0) {
-      // Parked: clearing the bit makes us its resumer. acq_rel: acquire
-      // pairs with RunOnce()'s release (the fiber is fully switched out);
-      // release publishes our writes (the handed-over value) to it.
-      if (wake_state_.compare_exchange_weak(v, v & ~kParkedMask,
-                                            std::memory_order_acq_rel,
-                                            std::memory_order_relaxed)) {
-        Ready();
-        return;
-      }
-    } else if (wake_state_.compare_exchange_weak(v, v | kNotified,
-                                                 std::memory_order_release,
-                                                 std::memory_order_relaxed)) {
-      // Still switching out: RunOnce() sees kNotified and runs it again.
-      // Release pairs with its acquire. We must not touch the fiber after
-      // this.
-      return;
-    }
-  }
+  // True: we cleared the parked bit and own the resume. False: the fiber
+  // was still switching out and runs again by itself; we must not touch it.
+  if (wake_.Unpark()) Ready();
 }
 
 void FiberBase::WaitFinished() noexcept {
@@ -297,26 +256,8 @@ void FiberBase::ClaimForCancellation(Waiter* w) noexcept {
 }
 
 void FiberBase::OnCancelRequested() noexcept {
-  std::uint32_t v = wake_state_.load(std::memory_order_relaxed);
-  for (;;) {
-    if ((v & kParkedMask) == kParkedCancellable) {
-      // In a cancellable park: resume it to claim its Waiter itself.
-      // acq_rel: as in Unpark().
-      if (wake_state_.compare_exchange_weak(
-              v, (v & ~kParkedMask) | kPoked | kCancelResume,
-              std::memory_order_acq_rel, std::memory_order_relaxed)) {
-        Ready();
-        return;
-      }
-    } else if (wake_state_.compare_exchange_weak(v, v | kPoked,
-                                                 std::memory_order_release,
-                                                 std::memory_order_relaxed)) {
-      // Running, switching out, or in a wait that cancellation does not end:
-      // its next cancellable wait (or RunOnce(), for one being entered) sees
-      // kPoked. Release pairs with their acquire.
-      return;
-    }
-  }
+  // True: it was in a cancellable park, and claims its Waiter once resumed.
+  if (wake_.Cancel()) Ready();
 }
 
 void FiberBase::Release() noexcept {

@@ -14,7 +14,7 @@
 // the fiber switches back, acts on what it asked for:
 //   - kYield: run it again, behind the work already ready on the scheduler
 //     (LayerHandle::SubmitYielded), unless nothing else is queued;
-//   - kPark:  park, unless an Unpark already arrived (see wake_state_);
+//   - kPark:  park, unless an Unpark already arrived (see wake_);
 //   - finished: publish the result to the joiner and drop the fiber's
 //     reference.
 // Acting *after* the switch is what makes parking race-free: no other worker
@@ -65,6 +65,7 @@
 #include "moirai/async/internal/fiber_registry.h"
 #include "moirai/async/internal/stack_pool.h"
 #include "moirai/async/internal/waiter.h"
+#include "moirai/async/internal/wake_state.h"
 #include "moirai/core/arch.h"
 #include "moirai/core/cancellation.h"
 #include "moirai/core/parker.h"
@@ -192,26 +193,20 @@ class FiberBase : public ExecutionContext, public FiberRegistryLinks {
   // Called on the fiber once `w` is registered with its event sources: parks
   // until a source claims `w` and wakes the fiber (Unpark), or, if the fiber
   // is or gets cancelled first, claims `w` itself with kTagCancelled. On
-  // return `w` is claimed and no source touches it any more. See wake_state_
+  // return `w` is claimed and no source touches it any more. See wake_state.h
   // for the protocol: the canceller never touches `w`, so arming costs no
   // atomic operation.
   void ParkCancellable(Waiter* w) noexcept {
     if (MOIRAI_UNLIKELY(!cancel_registered_)) RegisterCancellation();
-    // Acquire pairs with OnCancelRequested()'s release (kPoked).
-    if (MOIRAI_UNLIKELY(
-            (wake_state_.load(std::memory_order_acquire) & kPoked) != 0)) {
+    if (MOIRAI_UNLIKELY(wake_.IsPoked())) {
       ClaimForCancellation(w);
       return;
     }
     action_ = Action::kParkCancellable;
     Suspend();
-    // Resumed by w's claimer (Unpark), or for cancellation (kCancelResume,
-    // set by OnCancelRequested() or by RunOnce()).
-    if (MOIRAI_UNLIKELY((wake_state_.load(std::memory_order_acquire) &
-                         kCancelResume) != 0)) {
-      wake_state_.fetch_and(~kCancelResume, std::memory_order_relaxed);
-      ClaimForCancellation(w);
-    }
+    // Resumed by w's claimer (Unpark), or for cancellation (by Cancel() or
+    // by the run loop seeing kPoked).
+    if (MOIRAI_UNLIKELY(wake_.TakeCancelResume())) ClaimForCancellation(w);
   }
 
   // FiberBase::Release()
@@ -236,18 +231,6 @@ class FiberBase : public ExecutionContext, public FiberRegistryLinks {
  private:
   friend class moirai::async::Runtime;
 
-  // wake_state_ bits. Invariant: at most one of the two parked bits is set,
-  // only by RunOnce() after the fiber switched out; whoever clears it with a
-  // successful CAS (Unpark() or OnCancelRequested()) owns resuming the fiber.
-  static constexpr std::uint32_t kRunning = 0;  // no bit: running/runnable
-  static constexpr std::uint32_t kParked = 1;   // parked in Park()
-  static constexpr std::uint32_t kParkedCancellable = 2;  // ParkCancellable()
-  static constexpr std::uint32_t kParkedMask = kParked | kParkedCancellable;
-  static constexpr std::uint32_t kNotified = 4;  // Unpark came before the park
-  static constexpr std::uint32_t kPoked = 8;     // cancelled (sticky)
-  // The fiber was resumed (or not parked) for cancellation: it must claim
-  // its Waiter itself. Cleared by the fiber.
-  static constexpr std::uint32_t kCancelResume = 16;
   static constexpr std::uintptr_t kJoinRunning = 0;
   static constexpr std::uintptr_t kJoinDone = 1;  // else: a Waiter* joiner
 
@@ -321,15 +304,10 @@ class FiberBase : public ExecutionContext, public FiberRegistryLinks {
   core::CancellationRegistration cancel_registration_;
   bool cancel_registered_ = false;  // fiber (then Finish) only
   Action action_ = Action::kNone;   // written on the fiber, read by RunSlice
-  // wake_state_: the kRunning/kParked... bits above. Parking is decided by
-  // RunOnce() after the switch (CAS that sets a parked bit, failing when an
-  // Unpark (kNotified) or, for a cancellable park, a cancellation (kPoked)
-  // came first); waking by Unpark()/OnCancelRequested() (CAS that clears the
-  // parked bit, else sets kNotified/kPoked for RunOnce() and the fiber to
-  // see). The canceller only resumes a fiber in a cancellable park, with
-  // kCancelResume; the fiber then claims its own Waiter (or, having lost the
-  // claim, parks again for the winner's Unpark).
-  std::atomic<std::uint32_t> wake_state_{kRunning};
+  // Who resumes this fiber after a park (wake_state.h). The canceller only
+  // resumes a fiber in a cancellable park; the fiber then claims its own
+  // Waiter (or, having lost the claim, parks again for the winner's Unpark).
+  WakeState<> wake_;
   // join_state_: kJoinRunning, kJoinDone, or the joiner's Waiter*.
   std::atomic<std::uintptr_t> join_state_{kJoinRunning};
   std::atomic<int> refs_{2};
