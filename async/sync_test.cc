@@ -176,31 +176,32 @@ TEST_P(SyncTest, CancelWakesCondVarWaiter) {
 // past the bound (each Wait() returned immediately, nothing said why); now
 // the first Wait() after the cancellation returns kCancelled, with `mu`
 // held again, and the loop ends.
-TEST_P(SyncTest, CancelledWaitLoopEndsInsteadOfSpinning)
-ABSL_NO_THREAD_SAFETY_ANALYSIS {
+TEST_P(SyncTest, CancelledWaitLoopEndsInsteadOfSpinning) {
   auto rt = testing_util::MakeRuntime(GetParam());
   Mutex mu;
   CondVar cv;
   bool ready = false;  // guarded by mu; nobody sets it
   testing_util::Flag waiting;
-  auto h = rt->Spawn([&]() -> absl::StatusOr<int> {
-    MutexLock l(&mu);
-    waiting.Notify();
-    int iterations = 0;
-    while (!ready) {
-      if (++iterations > 3) {
-        return absl::InternalError("CondVar::Wait loop spins after cancel");
-      }
-      if (absl::Status s = cv.Wait(&mu); !s.ok()) {
-        if (mu.TryLock()) {  // must fail: Wait relocked mu
-          mu.Unlock();
-          return absl::InternalError("mu not held after a cancelled Wait");
+  // The TryLock() on the held mutex is deliberate (see TryLock above).
+  auto h =
+      rt->Spawn([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::StatusOr<int> {
+        MutexLock l(&mu);
+        waiting.Notify();
+        int iterations = 0;
+        while (!ready) {
+          if (++iterations > 3) {
+            return absl::InternalError("CondVar::Wait loop spins after cancel");
+          }
+          if (absl::Status s = cv.Wait(&mu); !s.ok()) {
+            if (mu.TryLock()) {  // must fail: Wait relocked mu
+              mu.Unlock();
+              return absl::InternalError("mu not held after a cancelled Wait");
+            }
+            return s;
+          }
         }
-        return s;
-      }
-    }
-    return iterations;
-  });
+        return iterations;
+      });
   waiting.Wait();
   h.Cancel();
   absl::StatusOr<int> r = h.Join();
