@@ -106,8 +106,9 @@ class SocketCore {
           closers.push_back(n->waiter);
       }
     }
-    // Each closer waits for exactly this Wake; it touches nothing of this
-    // socket afterwards, so the socket may be destroyed once they are woken.
+    // Claimed by PopClaimed() (a closer's Waiter is registered nowhere
+    // else, so the claim always succeeds). A woken closer touches nothing of
+    // this socket, so the socket may be destroyed as soon as they are woken.
     for (Waiter* w : closers) w->Wake();
   }
 

@@ -219,7 +219,8 @@ TEST_P(SyncTest, CancelledWaiterDoesNotConsumeSignal) {
   std::atomic<int> queued{0};
   auto waiter = [&]() -> absl::Status {
     MutexLock l(&mu);
-    queued.fetch_add(1, std::memory_order_relaxed);  // read under mu below
+    // Relaxed: written and read only under mu, which orders them.
+    queued.fetch_add(1, std::memory_order_relaxed);
     while (!ready) {
       if (absl::Status s = cv.Wait(&mu); !s.ok()) return s;
     }
@@ -232,7 +233,7 @@ TEST_P(SyncTest, CancelledWaiterDoesNotConsumeSignal) {
   // inside Wait() (which queues before it unlocks).
   for (;;) {
     MutexLock l(&mu);
-    if (queued.load(std::memory_order_relaxed) == 2) break;
+    if (queued.load(std::memory_order_relaxed) == 2) break;  // under mu
   }
   a.Cancel();
   EXPECT_EQ(a.Join().code(), absl::StatusCode::kCancelled);
