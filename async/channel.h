@@ -70,7 +70,7 @@ class Channel {
   // Delivers `item`, waiting while the channel is full. kFailedPrecondition
   // if the channel is (or becomes) closed; kCancelled/kDeadlineExceeded from
   // the current task. The item is not delivered when an error is returned.
-  absl::Status Send(T item) {
+  [[nodiscard]] absl::Status Send(T item) {
     SendOperation c(this, std::move(item));
     internal::Waiter w;
     if (TrySendOrRegister(&c, &w, 0, /*exclusive=*/true) ==
@@ -85,7 +85,7 @@ class Channel {
   // Takes the oldest item, waiting while the channel is empty and open.
   // kOutOfRange once the channel is closed and drained; kCancelled/
   // kDeadlineExceeded from the current task.
-  absl::StatusOr<T> Recv() {
+  [[nodiscard]] absl::StatusOr<T> Recv() {
     // Always overwritten before it is returned. A message-less status, so
     // that no StatusRep is allocated per call.
     absl::StatusOr<T> out{absl::Status(absl::StatusCode::kUnknown, "")};
@@ -105,7 +105,8 @@ class Channel {
   //
   // Never waits: kUnavailable when full (the item is handed back in
   // `*rejected` if non-null), kFailedPrecondition when closed.
-  absl::Status TrySend(T item, std::optional<T>* rejected = nullptr) {
+  [[nodiscard]] absl::Status TrySend(T item,
+                                     std::optional<T>* rejected = nullptr) {
     SendOperation c(this, std::move(item));
     if (c.TryOrRegister(nullptr, 0) ==
         internal::SelectCase::Outcome::kCompleted) {
@@ -120,7 +121,7 @@ class Channel {
   //
   // Never waits: kUnavailable when empty and open, kOutOfRange when closed
   // and drained.
-  absl::StatusOr<T> TryRecv() {
+  [[nodiscard]] absl::StatusOr<T> TryRecv() {
     absl::StatusOr<T> out = absl::UnavailableError("channel empty");
     RecvOperation c(this, &out);
     c.TryOrRegister(nullptr, 0);

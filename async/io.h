@@ -21,12 +21,27 @@
 //   });
 //
 // Every blocking call honours the fiber's TaskContext deadline
-// (kDeadlineExceeded, see Timeout()) and cancellation (kCancelled); a timed
-// out or cancelled call cancels every pending operation on that socket.
+// (kDeadlineExceeded, see Timeout()) and cancellation (kCancelled). A timed
+// out or cancelled call ends only its own wait: a reader timing out leaves a
+// writer blocked on the same socket waiting (and the other way round).
 // Errors carry the OS error: the status code follows the errno, the message
-// names it, and OsErrorOf() returns the errno value. A socket must be used by
-// one fiber at a time per direction (one reader and one writer may overlap).
-// Objects must not outlive their Runtime.
+// names it, and OsErrorOf() returns the errno value. A call that moved some
+// bytes before it failed (ReadExact, WriteAll) says how many: in the message
+// ("after K of N bytes") and as BytesTransferredOf(status); WriteSome()
+// returns the count of one write instead.
+//
+// Sharing: a socket may be used by one fiber at a time per direction (one
+// reader and one writer may overlap), and Close() may be called from any
+// fiber or thread at any time, also while others are blocked on the socket:
+// their calls return kAborted ("socket closed while waiting"), later calls
+// kFailedPrecondition, and Close() returns once the descriptor is closed
+// (after the calls in flight have left the socket; the data a WriteAll had
+// not yet written is not sent). The destructor and a move-assignment over an
+// open object run Close() first, so a fiber blocked in a call at that moment
+// is woken (kAborted) before the object goes away; starting a call on an
+// object that is being or has been destroyed is a use after destruction (a
+// programming error, undefined behaviour as for any object). Objects must
+// not outlive their Runtime.
 //
 // File operations run on a blocking pool thread (regular files have no
 // useful readiness notification) while the fiber parks.
@@ -52,12 +67,20 @@ namespace internal {
 struct TcpSocketImpl;
 struct TcpAcceptorImpl;
 struct UdpSocketImpl;
+struct IoTestAccess;  // io_test.cc's view of the internals
 }  // namespace internal
 
 // OsErrorOf()
 //
 // The errno kept in an I/O error status, if any.
 std::optional<int> OsErrorOf(const absl::Status& status);
+
+// BytesTransferredOf()
+//
+// For an error from TcpStream::ReadExact()/WriteAll(): how many bytes it
+// had read/written before it failed (0 when none). nullopt for other
+// statuses.
+std::optional<std::size_t> BytesTransferredOf(const absl::Status& status);
 
 // TcpStream: a connected TCP socket.
 class TcpStream {
@@ -77,28 +100,42 @@ class TcpStream {
   // TcpStream::ReadSome()
   //
   // Reads at least one byte (waiting for data); 0 means the peer closed
-  // its side (EOF).
-  absl::StatusOr<std::size_t> ReadSome(absl::Span<char> buf);
+  // its side (EOF). An empty `buf` returns 0 at once.
+  [[nodiscard]] absl::StatusOr<std::size_t> ReadSome(absl::Span<char> buf);
 
   // TcpStream::ReadExact()
   //
-  // Fills `buf`. An EOF before it is full is kOutOfRange ("short read")
-  // with the number of bytes read in the message.
-  absl::Status ReadExact(absl::Span<char> buf);
+  // Fills `buf`. An EOF before it is full is kOutOfRange ("short read");
+  // every error says how many bytes were read (see BytesTransferredOf()).
+  [[nodiscard]] absl::Status ReadExact(absl::Span<char> buf);
+
+  // TcpStream::WriteSome()
+  //
+  // Writes at least one byte of `data` (waiting while the send buffer is
+  // full) and returns how many it wrote. An error means nothing was written
+  // by this call. An empty `data` returns 0 at once.
+  [[nodiscard]] absl::StatusOr<std::size_t> WriteSome(
+      absl::Span<const char> data);
 
   // TcpStream::WriteAll()
   //
-  // Writes all of `data`, waiting while the send buffer is full.
-  absl::Status WriteAll(absl::Span<const char> data);
+  // Writes all of `data`, waiting while the send buffer is full. An error
+  // (a deadline, a cancellation, a reset, a Close()) may come after part of
+  // `data` was written: the status says how many bytes (message and
+  // BytesTransferredOf()); those bytes were handed to the kernel, the rest
+  // were not.
+  [[nodiscard]] absl::Status WriteAll(absl::Span<const char> data);
 
   // TcpStream::ShutdownWrite()
   //
   // Sends FIN: the peer reads EOF after the data already written.
-  absl::Status ShutdownWrite();
+  [[nodiscard]] absl::Status ShutdownWrite();
 
   // TcpStream::Close()
   //
-  // Closes the socket (also done by the destructor).
+  // Closes the socket (also done by the destructor). Safe to call from any
+  // fiber or thread while other fibers are blocked on the stream: see the
+  // file comment ("Sharing"). Idempotent.
   void Close();
 
   bool is_open() const;
@@ -106,6 +143,7 @@ class TcpStream {
 
  private:
   friend class TcpListener;
+  friend struct internal::IoTestAccess;
   std::unique_ptr<internal::TcpSocketImpl> impl_;
 };
 
@@ -126,10 +164,14 @@ class TcpListener {
 
   // TcpListener::Accept()
   //
-  // Waits for the next connection.
-  absl::StatusOr<TcpStream> Accept();
+  // Waits for the next connection. kAborted if Close() is called meanwhile.
+  [[nodiscard]] absl::StatusOr<TcpStream> Accept();
 
   std::uint16_t port() const;
+
+  // TcpListener::Close()
+  //
+  // Stops listening; wakes a blocked Accept() (see "Sharing" above).
   void Close();
 
  private:
@@ -153,17 +195,23 @@ class UdpSocket {
   // UdpSocket::SendTo()
   //
   // Sends one datagram.
-  absl::Status SendTo(absl::Span<const char> data, const std::string& host,
-                      std::uint16_t port);
+  [[nodiscard]] absl::Status SendTo(absl::Span<const char> data,
+                                    const std::string& host,
+                                    std::uint16_t port);
 
   // UdpSocket::ReceiveFrom()
   //
   // Waits for one datagram; returns its size (truncated to `buf`) and
   // stores the sender's port in `*from_port` if non-null.
-  absl::StatusOr<std::size_t> ReceiveFrom(absl::Span<char> buf,
-                                          std::uint16_t* from_port = nullptr);
+  [[nodiscard]] absl::StatusOr<std::size_t> ReceiveFrom(
+      absl::Span<char> buf, std::uint16_t* from_port = nullptr);
 
   std::uint16_t port() const;
+
+  // UdpSocket::Close()
+  //
+  // Closes the socket (also done by the destructor); see "Sharing" above.
+  void Close();
 
  private:
   std::unique_ptr<internal::UdpSocketImpl> impl_;
@@ -179,6 +227,21 @@ absl::Status WriteFile(Runtime& rt, const std::string& path,
                        absl::string_view data);
 absl::StatusOr<std::vector<std::string>> ListDirectory(Runtime& rt,
                                                        const std::string& path);
+
+namespace internal {
+
+// IoTestAccess
+//
+// For io_test.cc only: whether a readiness wait is armed in a direction
+// (so a test can wait until a call is blocked instead of sleeping), and the
+// descriptor (to shrink its buffers).
+struct IoTestAccess {
+  static bool ReadWaitArmed(const TcpStream& s);
+  static bool WriteWaitArmed(const TcpStream& s);
+  static int NativeHandle(const TcpStream& s);
+};
+
+}  // namespace internal
 
 }  // namespace moirai::async
 

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "absl/time/clock.h"
+
 #include "moirai/async/internal/wait.h"
 
 namespace moirai::async {
@@ -46,7 +48,7 @@ void Mutex::UnlockSlow() {
   if (next != nullptr) next->Wake();
 }
 
-bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
+absl::Status CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
   internal::Waiter w;
   internal::WaitNode node;
   node.waiter = &w;
@@ -61,7 +63,16 @@ bool CondVar::WaitWithDeadline(Mutex* mu, absl::Time deadline) {
     waiters_.Erase(&node);
   }
   mu->Lock();
-  return tag == internal::kTagTimeout;
+  // kTagDone (Signal) is OK; the shared tags become kDeadlineExceeded /
+  // kCancelled. A cancelled or timed-out waiter was never popped by a
+  // Signal() (PopClaimed() skips nodes it cannot claim), so no signal is lost.
+  return internal::StatusForTag(tag, "CondVar::Wait");
+}
+
+absl::Status CondVar::WaitWithTimeout(Mutex* mu, absl::Duration timeout) {
+  return WaitWithDeadline(mu, timeout == absl::InfiniteDuration()
+                                  ? absl::InfiniteFuture()
+                                  : absl::Now() + timeout);
 }
 
 void CondVar::Signal() {

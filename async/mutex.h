@@ -12,6 +12,16 @@
 // Memory ordering: everything a holder wrote before Unlock() is visible to
 // the next holder after Lock(). Everything written before Signal()/
 // SignalAll() is visible to a waiter it wakes.
+//
+// Waiting on a condition: CondVar's waits report a cancellation (and a
+// deadline) in their result, so the loop ends instead of spinning once the
+// fiber is cancelled (cancellation is sticky: every later wait of that fiber
+// returns kCancelled at once):
+//
+//   async::MutexLock l(&mu);
+//   while (!ready) {
+//     if (absl::Status s = cv.Wait(&mu); !s.ok()) return s;  // mu is held
+//   }
 
 #ifndef MOIRAI_ASYNC_MUTEX_H_
 #define MOIRAI_ASYNC_MUTEX_H_
@@ -20,6 +30,7 @@
 #include <cstdint>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "moirai/async/internal/lock.h"
 #include "moirai/async/internal/wait_list.h"
@@ -111,8 +122,10 @@ class ABSL_SCOPED_LOCKABLE MutexLock {
 
 // CondVar
 //
-// A condition variable for async::Mutex. Wakes may be spurious (and a
-// cancellation of the waiting fiber wakes it too): always wait in a loop.
+// A condition variable for async::Mutex. Wakes may be spurious: always wait
+// in a loop that re-checks the condition and the returned status (see the
+// file comment). The waits are cancellable; Mutex::Lock() (and so the relock
+// at the end of a wait) is not.
 class CondVar {
  public:
   CondVar() = default;
@@ -121,18 +134,29 @@ class CondVar {
 
   // CondVar::Wait()
   //
-  // Atomically unlocks `mu` and waits for Signal()/SignalAll() (or the
-  // fiber's cancellation or TaskContext deadline); relocks `mu` before
-  // returning.
-  void Wait(Mutex* mu) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-    WaitWithDeadline(mu, absl::InfiniteFuture());
+  // Atomically unlocks `mu` and waits for Signal()/SignalAll(), the current
+  // task's cancellation or its TaskContext deadline (see Timeout()). Returns
+  // OK when signalled (or woken spuriously), kCancelled when the task is (or
+  // already was) cancelled, kDeadlineExceeded when the TaskContext deadline
+  // passed. `mu` is held again when it returns, whatever the result. A
+  // waiter that returns an error consumed no Signal(): that wakes another
+  // waiter.
+  [[nodiscard]] absl::Status Wait(Mutex* mu) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    return WaitWithDeadline(mu, absl::InfiniteFuture());
   }
 
   // CondVar::WaitWithDeadline()
   //
-  // Like Wait(), but also returns at `deadline`. True if it returned because
-  // the deadline passed.
-  bool WaitWithDeadline(Mutex* mu, absl::Time deadline)
+  // Like Wait(), but also returns kDeadlineExceeded at `deadline` (absolute;
+  // absl::InfiniteFuture() for none; a past one still unlocks and relocks
+  // `mu`).
+  [[nodiscard]] absl::Status WaitWithDeadline(Mutex* mu, absl::Time deadline)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  // CondVar::WaitWithTimeout()
+  //
+  // WaitWithDeadline(mu, now + timeout).
+  [[nodiscard]] absl::Status WaitWithTimeout(Mutex* mu, absl::Duration timeout)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
   // CondVar::Signal() / SignalAll()

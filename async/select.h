@@ -64,7 +64,8 @@ inline AfterCase At(absl::Time t) { return AfterCase(t); }
 // Select()
 //
 // See the file comment. An empty list is kInvalidArgument.
-absl::StatusOr<int> Select(std::initializer_list<internal::SelectCase*> cases);
+[[nodiscard]] absl::StatusOr<int> Select(
+    std::initializer_list<internal::SelectCase*> cases);
 
 // Timeout()
 //

@@ -14,6 +14,7 @@
 #include "moirai/async/internal/test_util.h"
 #include "moirai/async/mutex.h"
 #include "moirai/async/runtime.h"
+#include "moirai/async/select.h"
 
 namespace moirai::async {
 namespace {
@@ -90,7 +91,9 @@ TEST_P(SyncTest, CondVarBoundedBuffer) {
     hs.push_back(rt->Spawn([&] {
       for (int i = 1; i <= per_producer; ++i) {
         MutexLock l(&mu);
-        while (static_cast<int>(buf.size()) >= kCap) not_full.Wait(&mu);
+        while (static_cast<int>(buf.size()) >= kCap) {
+          ASSERT_TRUE(not_full.Wait(&mu).ok());
+        }
         buf.push_back(i);
         not_empty.Signal();
       }
@@ -102,7 +105,9 @@ TEST_P(SyncTest, CondVarBoundedBuffer) {
     hs.push_back(rt->Spawn([&] {
       for (;;) {
         MutexLock l(&mu);
-        while (buf.empty() && producers_left > 0) not_empty.Wait(&mu);
+        while (buf.empty() && producers_left > 0) {
+          ASSERT_TRUE(not_empty.Wait(&mu).ok());
+        }
         if (buf.empty()) return;
         consumed.fetch_add(buf.back(), std::memory_order_relaxed);
         buf.pop_back();
@@ -123,11 +128,30 @@ TEST_P(SyncTest, CondVarDeadlineOnFiberAndThread) {
     MutexLock l(&mu);
     return cv.WaitWithDeadline(&mu, absl::Now() + absl::Milliseconds(2));
   });
-  EXPECT_TRUE(h.Join().value());
+  EXPECT_EQ(h.Join().code(), absl::StatusCode::kDeadlineExceeded);
   Mutex mu;
   CondVar cv;
   MutexLock l(&mu);
-  EXPECT_TRUE(cv.WaitWithDeadline(&mu, absl::Now() + absl::Milliseconds(2)));
+  EXPECT_EQ(cv.WaitWithTimeout(&mu, absl::Milliseconds(2)).code(),
+            absl::StatusCode::kDeadlineExceeded);
+  // A deadline already past still unlocks and relocks.
+  EXPECT_EQ(cv.WaitWithDeadline(&mu, absl::InfinitePast()).code(),
+            absl::StatusCode::kDeadlineExceeded);
+}
+
+// The TaskContext deadline (Timeout()) ends a plain Wait() as
+// kDeadlineExceeded.
+TEST_P(SyncTest, CondVarWaitHonoursTimeout) {
+  auto rt = testing_util::MakeRuntime(GetParam());
+  auto h = rt->Spawn([] {
+    Mutex mu;
+    CondVar cv;
+    MutexLock l(&mu);
+    return Timeout(absl::Milliseconds(2), [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      return cv.Wait(&mu);
+    });
+  });
+  EXPECT_EQ(h.Join().code(), absl::StatusCode::kDeadlineExceeded);
 }
 
 TEST_P(SyncTest, CancelWakesCondVarWaiter) {
@@ -138,12 +162,87 @@ TEST_P(SyncTest, CancelWakesCondVarWaiter) {
   auto h = rt->Spawn([&] {
     MutexLock l(&mu);
     waiting.Notify();
-    cv.Wait(&mu);  // nobody signals; only the cancellation ends it
-    return core::TaskContext::current()->IsCancellationRequested();
+    return cv.Wait(&mu);  // nobody signals; only the cancellation ends it
   });
   waiting.Wait();
   h.Cancel();
-  EXPECT_TRUE(h.Join().value());
+  EXPECT_EQ(h.Join().code(), absl::StatusCode::kCancelled);
+}
+
+// Regression (defect 6): CondVar::Wait() returned void. Once the fiber was
+// cancelled, every wait returned at once (cancellation is sticky), so the
+// documented `while (!ready) cv.Wait(&mu);` became a loop that never blocked
+// again and never yielded. The loop below is bounded: the old code ran it
+// past the bound (each Wait() returned immediately, nothing said why); now
+// the first Wait() after the cancellation returns kCancelled, with `mu`
+// held again, and the loop ends.
+TEST_P(SyncTest, CancelledWaitLoopEndsInsteadOfSpinning) {
+  auto rt = testing_util::MakeRuntime(GetParam());
+  Mutex mu;
+  CondVar cv;
+  bool ready = false;  // guarded by mu; nobody sets it
+  testing_util::Flag waiting;
+  // The TryLock() on the held mutex is deliberate (see TryLock above).
+  auto h =
+      rt->Spawn([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::StatusOr<int> {
+        MutexLock l(&mu);
+        waiting.Notify();
+        int iterations = 0;
+        while (!ready) {
+          if (++iterations > 3) {
+            return absl::InternalError("CondVar::Wait loop spins after cancel");
+          }
+          if (absl::Status s = cv.Wait(&mu); !s.ok()) {
+            if (mu.TryLock()) {  // must fail: Wait relocked mu
+              mu.Unlock();
+              return absl::InternalError("mu not held after a cancelled Wait");
+            }
+            return s;
+          }
+        }
+        return iterations;
+      });
+  waiting.Wait();
+  h.Cancel();
+  absl::StatusOr<int> r = h.Join();
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kCancelled) << r.status();
+}
+
+// A cancelled waiter does not swallow a Signal(): with waiters A and B
+// queued, cancelling A and then signalling once wakes B (conserved: one
+// Signal, one OK return).
+TEST_P(SyncTest, CancelledWaiterDoesNotConsumeSignal) {
+  auto rt = testing_util::MakeRuntime(GetParam());
+  Mutex mu;
+  CondVar cv;
+  bool ready = false;  // guarded by mu
+  std::atomic<int> queued{0};
+  auto waiter = [&]() -> absl::Status {
+    MutexLock l(&mu);
+    // Relaxed: written and read only under mu, which orders them.
+    queued.fetch_add(1, std::memory_order_relaxed);
+    while (!ready) {
+      if (absl::Status s = cv.Wait(&mu); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  };
+  auto a = rt->Spawn(waiter);
+  auto b = rt->Spawn(waiter);
+  // Both are queued once both incremented and released mu in Wait(): the
+  // increment happens under mu, so holding mu after seeing 2 means both are
+  // inside Wait() (which queues before it unlocks).
+  for (;;) {
+    MutexLock l(&mu);
+    if (queued.load(std::memory_order_relaxed) == 2) break;  // under mu
+  }
+  a.Cancel();
+  EXPECT_EQ(a.Join().code(), absl::StatusCode::kCancelled);
+  {
+    MutexLock l(&mu);
+    ready = true;
+  }
+  cv.Signal();
+  EXPECT_TRUE(b.Join().ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Workers, SyncTest, ::testing::Values(1, 2, 4),

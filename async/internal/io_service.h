@@ -11,8 +11,9 @@
 // AwaitAsio() is the one bridge from an Asio operation to a fiber (or
 // thread): it starts the operation with a handler that wakes the waiter and
 // waits, honouring the current task's deadline and cancellation. On a
-// timeout or cancellation it asks the reactor thread to cancel the socket's
-// pending operations and waits until both that request and the handler have
+// timeout or cancellation it asks the reactor thread to cancel the operation
+// (the caller's `cancel`, which must not end other callers' operations; see
+// io.cc's SocketCore) and waits until both that request and the handler have
 // run, so no Asio callback ever outlives the waiting frame.
 
 #ifndef MOIRAI_ASYNC_INTERNAL_IO_SERVICE_H_
