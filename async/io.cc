@@ -194,7 +194,7 @@ class SocketCore {
     }
     // Woken by the last Exit(), after it closed the descriptor. Not
     // cancellable: the calls are already told to leave.
-    w.Wait();
+    w.WaitUncancellable();
   }
 
   // SocketCore::armed()
@@ -414,14 +414,15 @@ absl::StatusOr<TcpStream> TcpStream::Connect(Runtime& rt,
   absl::StatusOr<asio::ip::address> addr = ParseAddress(host);
   if (!addr.ok()) return addr.status();
   TcpStream out;
-  out.impl_ = std::make_unique<internal::TcpSocketImpl>(&rt.io());
+  out.impl_ = std::make_unique<internal::TcpSocketImpl>(
+      &internal::RuntimeAccess::io(rt));
   // Not shared yet: no other call can use the socket, so cancel() may
   // abort whatever is pending.
   auto& sock = out.impl_->socket();
   const asio::ip::tcp::endpoint ep(*addr, port);
   error_code ec;
   absl::Status s = AwaitAsio(
-      &rt.io(), "TcpStream::Connect",
+      &internal::RuntimeAccess::io(rt), "TcpStream::Connect",
       [&](auto handler) { sock.async_connect(ep, std::move(handler)); },
       [&] {
         error_code ignored;
@@ -551,7 +552,8 @@ absl::StatusOr<TcpListener> TcpListener::Bind(Runtime& rt,
     return absl::InvalidArgumentError("TcpListener::Bind: backlog must be > 0");
   }
   TcpListener out;
-  out.impl_ = std::make_unique<internal::TcpAcceptorImpl>(&rt.io());
+  out.impl_ = std::make_unique<internal::TcpAcceptorImpl>(
+      &internal::RuntimeAccess::io(rt));
   auto& acc = out.impl_->socket();
   const asio::ip::tcp::endpoint ep(*addr, port);
   error_code ec;
@@ -625,7 +627,8 @@ absl::StatusOr<UdpSocket> UdpSocket::Bind(Runtime& rt, const std::string& host,
   absl::StatusOr<asio::ip::address> addr = ParseAddress(host);
   if (!addr.ok()) return addr.status();
   UdpSocket out;
-  out.impl_ = std::make_unique<internal::UdpSocketImpl>(&rt.io());
+  out.impl_ = std::make_unique<internal::UdpSocketImpl>(
+      &internal::RuntimeAccess::io(rt));
   auto& sock = out.impl_->socket();
   const asio::ip::udp::endpoint ep(*addr, port);
   error_code ec;
@@ -707,11 +710,11 @@ template <typename Fn>
 auto RunBlocking(Runtime& rt, Fn fn) -> decltype(fn()) {
   std::optional<decltype(fn())> result;
   internal::Waiter w;
-  asio::post(rt.io().blocking_pool(), [&] {
+  asio::post(internal::RuntimeAccess::io(rt).blocking_pool(), [&] {
     result.emplace(fn());
     if (w.TryClaim(0)) w.Wake();
   });
-  w.Wait();  // not cancellable: the pool thread writes into this frame
+  w.WaitUncancellable();  // the pool thread writes into this frame
   return *std::move(result);
 }
 

@@ -27,7 +27,7 @@ void Mutex::LockSlow() {
   }
   // Ownership is handed to us by UnlockSlow(); Wake()'s release/Wait()'s
   // acquire order the previous holder's critical section before ours.
-  w.Wait();
+  w.WaitUncancellable();
 }
 
 void Mutex::UnlockSlow() {

@@ -9,7 +9,7 @@
 //
 //   auto rt = async::Runtime::Create().value();
 //   async::JoinHandle<int> h = rt->Spawn([] {
-//     async::SleepFor(absl::Milliseconds(5));  // parks the fiber, not a thread
+//     async::SleepFor(absl::Milliseconds(5)).IgnoreError();  // parks the fiber
 //     return 42;
 //   });
 //   absl::StatusOr<int> v = h.Join();           // 42
@@ -90,6 +90,7 @@ namespace moirai::async {
 
 namespace internal {
 class IoService;
+struct RuntimeAccess;
 }  // namespace internal
 
 // RuntimeOptions
@@ -311,11 +312,8 @@ class Runtime : private sched::Layer {
   // and the destructor do. Idempotent.
   void CancelAll() noexcept;
 
-  // Internal: used by the rest of the package.
-  internal::TimerQueue& timers() noexcept { return *timers_; }
-  internal::IoService& io() noexcept { return *io_; }
-
  private:
+  friend struct internal::RuntimeAccess;
   friend class internal::FiberBase;
   explicit Runtime(RuntimeOptions options);
 
@@ -354,6 +352,15 @@ class Runtime : private sched::Layer {
   std::atomic<std::uint32_t> live_blocks_{0};
 };
 
+namespace internal {
+// RuntimeAccess: the package's own way to a runtime's timer queue and
+// reactor (not API).
+struct RuntimeAccess {
+  static TimerQueue& timers(Runtime& rt) noexcept { return *rt.timers_; }
+  static IoService& io(Runtime& rt) noexcept { return *rt.io_; }
+};
+}  // namespace internal
+
 // Yield()
 //
 // On a fiber: lets other runnable work run, then continues (possibly on
@@ -368,8 +375,8 @@ void Yield() noexcept;
 // cut a sleep short). Both run on the monotonic clock (core/mono_time.h):
 // SleepFor's duration is never stretched or shortened by a wall-clock step,
 // and SleepUntil's wall-clock deadline is converted once, on entry.
-absl::Status SleepUntil(absl::Time deadline);
-absl::Status SleepFor(absl::Duration duration);
+[[nodiscard]] absl::Status SleepUntil(absl::Time deadline);
+[[nodiscard]] absl::Status SleepFor(absl::Duration duration);
 
 // InFiber()
 //

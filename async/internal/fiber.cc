@@ -213,12 +213,12 @@ void FiberBase::WaitFinished() noexcept {
   if (join_state_.compare_exchange_strong(
           expected, reinterpret_cast<std::uintptr_t>(&w),
           std::memory_order_acq_rel, std::memory_order_acquire)) {
-    // On a fiber, park here rather than through w.Wait(): the switch back
-    // lands in this frame (see execution_context.h).
+    // On a fiber, park here rather than through w.WaitUncancellable(): the
+    // switch back lands in this frame (see execution_context.h).
     if (w.fiber() != nullptr) {
       w.fiber()->Park();
     } else {
-      w.Wait();
+      w.WaitUncancellable();
     }
   }
 }

@@ -112,7 +112,7 @@ absl::Status AwaitAsio(IoService* io, absl::string_view what, Start start,
     cancel();
     op.Done();
   });
-  op.finished.Wait();
+  op.finished.WaitUncancellable();
   return StatusForTag(tag, what);
 }
 

@@ -36,12 +36,12 @@ int BlockOnUntil(Waiter* w, core::MonoTime deadline) noexcept {
         timer.when = deadline;
         timer.waiter = w;
         timer.tag = kTagTimeout;
-        fiber->runtime()->timers().Add(&timer);
+        RuntimeAccess::timers(*fiber->runtime()).Add(&timer);
         armed = true;
       }
     }
     fiber->ParkCancellable(w);
-    if (armed) fiber->runtime()->timers().Remove(&timer);
+    if (armed) RuntimeAccess::timers(*fiber->runtime()).Remove(&timer);
     return w->claimed_by();
   }
   // A plain thread: cancellation through the current TaskContext's token (a
@@ -54,7 +54,7 @@ int BlockOnUntil(Waiter* w, core::MonoTime deadline) noexcept {
     });
   }
   if (deadline.is_infinite()) {
-    w->Wait();
+    w->WaitUncancellable();
   } else {
     w->WaitUntilOrClaim(deadline, kTagTimeout);
   }

@@ -7,22 +7,23 @@
 // fiber (or a plain thread) that must wait creates a Waiter on its stack,
 // registers it with every event source that may end the wait (a channel's
 // wait queue, a timer, a cancellation callback, an I/O completion handler),
-// and calls Wait(). The first source to complete calls TryClaim(tag) and,
-// only if that succeeded, Wake(). So:
+// and calls BlockOn() (wait.h), or WaitUncancellable(). The first source to
+// complete calls TryClaim(tag) and, only if that succeeded, Wake(). So:
 //
 //  - Invariant (exactly once): a Waiter is claimed at most once and woken at
 //    most once, by the claimer, after the claim. Sources that lose the claim
 //    race never touch the Waiter again after their failed TryClaim (which
 //    they make under their own lock, so the owner's later deregistration,
 //    taken under the same lock, orders after it).
-//  - Wait() returns only after Wake(); the owner then deregisters from the
+//  - A wait returns only after Wake(); the owner then deregisters from the
 //    other sources and reads `claimed_by()` to learn which one won.
 //  - A Waiter registered with exactly one source that cannot be cancelled or
 //    time out (a fiber's joiner) may be woken without a claim: there is no
 //    race to win, and its owner does not read claimed_by().
 //
-// On a fiber, Wait() parks the fiber (its worker runs other tasks) and Wake()
-// re-submits it to the scheduler; on a plain thread, Wait() sleeps on a futex.
+// On a fiber, a wait parks the fiber (its worker runs other tasks) and Wake()
+// re-submits it to the scheduler; on a plain thread, the wait sleeps on a
+// futex.
 
 #ifndef MOIRAI_ASYNC_INTERNAL_WAITER_H_
 #define MOIRAI_ASYNC_INTERNAL_WAITER_H_
@@ -72,7 +73,8 @@ class Waiter {
   // True for the one caller that ends this wait with `tag`. Acquire/release:
   // the claimer sees the owner's setup writes (the owner published them with
   // the lock or store that registered this Waiter), and the owner, after
-  // Wait(), sees what the claimer wrote before Wake() (through Wake's release).
+  // its wait, sees what the claimer wrote before Wake() (through Wake's
+  // release).
   bool TryClaim(int tag) noexcept {
     int expected = kUnclaimed;
     return claim_.compare_exchange_strong(
@@ -88,13 +90,13 @@ class Waiter {
 
   // Waiter::Wake()
   //
-  // Ends Wait(). Only the successful claimer calls it, exactly once. After
+  // Ends the wait. Only the successful claimer calls it, exactly once. After
   // Wake() the Waiter may be destroyed at any moment: Wake touches it last.
   void Wake() noexcept {
     if (fiber_ != nullptr) {
       UnparkFiber(fiber_);
     } else {
-      // Release pairs with the acquire load in Wait().
+      // Release pairs with the acquire load in WaitUncancellable().
       woken_.store(1, std::memory_order_release);
       // The waiter may already have returned and reused this stack slot: a
       // futex wake on it is at worst a spurious wake-up for another futex
@@ -103,11 +105,12 @@ class Waiter {
     }
   }
 
-  // Waiter::Wait()
+  // Waiter::WaitUncancellable()
   //
   // Blocks the calling fiber or thread (the one that constructed the
-  // Waiter) until Wake().
-  void Wait() noexcept {
+  // Waiter) until Wake(), ignoring cancellation and deadlines (BlockOn, in
+  // wait.h, is the cancellable wait with a deadline).
+  void WaitUncancellable() noexcept {
     if (fiber_ != nullptr) {
       ParkCurrentFiber(fiber_);
     } else {
@@ -119,9 +122,9 @@ class Waiter {
 
   // Waiter::WaitUntilOrClaim()
   //
-  // Thread owners only: like Wait(), but at `deadline` tries to claim the
-  // Waiter with `tag` itself (if another source claimed it first, keeps
-  // waiting for that source's Wake()).
+  // Thread owners only: like WaitUncancellable(), but at `deadline` tries to
+  // claim the Waiter with `tag` itself (if another source claimed it first,
+  // keeps waiting for that source's Wake()).
   void WaitUntilOrClaim(core::MonoTime deadline, int tag) noexcept {
     while (woken_.load(std::memory_order_acquire) == 0) {
       if (core::internal::FutexWait(&woken_, 0, deadline) ==
