@@ -166,7 +166,9 @@ TEST_P(RuntimeTest, WallClockStepsDoNotMoveSleeps) {
 // are woken with kCancelled (this test hung on the old destructor).
 TEST_P(RuntimeTest, DestructorCancelsDetachedFibers) {
   std::atomic<int> cancelled{0};
-  testing_util::Flag asleep;
+  // Both fibers must have started: one cancelled before it runs never runs
+  // its body (and reports kCancelled to a joiner instead).
+  testing_util::Flag asleep, receiving;
   {
     auto rt = MakeRuntime(GetParam());
     auto ch = std::make_shared<Channel<int>>(1);
@@ -175,9 +177,11 @@ TEST_P(RuntimeTest, DestructorCancelsDetachedFibers) {
         if (absl::IsCancelled(async::SleepFor(absl::Hours(1)))) cancelled++;
       }).Detach();
     rt->Spawn([&, ch] {
+        receiving.Notify();
         if (absl::IsCancelled(ch->Recv().status())) cancelled++;
       }).Detach();
     asleep.Wait();
+    receiving.Wait();
     EXPECT_TRUE(
         absl::IsDeadlineExceeded(rt->WaitForFibers(absl::Milliseconds(1))));
   }
