@@ -213,6 +213,20 @@ void Scheduler::EnqueueExternalForGroup(TaskNode* n) {
 
 void Scheduler::WorkerMain(Worker* w) {
   internal::tls_current_worker = w;
+  {
+    // The thread's own stack (see Worker::stack_lo). On failure the bounds
+    // stay empty and every caller takes the general path.
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      void* addr = nullptr;
+      std::size_t size = 0;
+      if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+        w->stack_lo = reinterpret_cast<std::uintptr_t>(addr);
+        w->stack_hi = w->stack_lo + size;
+      }
+      pthread_attr_destroy(&attr);
+    }
+  }
   if (options_.pin_workers) {
     const int cpu = internal::WorkerCpu(internal::AllowedCpus(), w->index);
     if (cpu >= 0) {
@@ -293,6 +307,12 @@ void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
     ctx.set_priority(n->task.priority());
     ctx.set_metadata(n->task.metadata());
     if (g != nullptr && g->HasToken()) ctx.set_cancellation(g->ContextToken());
+    // For TaskGroup::Run's inherited priority (see Worker).
+    core::Priority saved_priority = core::Priority::kNormal;
+    if (w != nullptr) {
+      saved_priority = w->running_priority;
+      w->running_priority = n->task.priority();
+    }
     {
       core::TaskContext::Scope scope(&ctx);
       try {
@@ -305,6 +325,7 @@ void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
         }
       }
     }
+    if (w != nullptr) w->running_priority = saved_priority;
     // Destroy captures now, before the group or the drain is told.
     n->task.Reset();
     if (w != nullptr) internal::Bump(w->executed);

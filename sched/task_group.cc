@@ -15,8 +15,12 @@ absl::Status TaskGroup::Wait() {
   if (!Done()) {
     // A task that can be suspended (a fiber) parks; never help-first on its
     // small stack, and never park the worker under it (see layer.h).
-    core::TaskContext* ctx = core::TaskContext::current();
+    // On a worker's own stack the caller is a plain task (fibers run on
+    // their own stacks): help-first without asking the TaskContext.
     internal::Worker* w = sched_->OwnWorker();
+    core::TaskContext* ctx = w != nullptr && internal::OnWorkerStack(w)
+                                 ? nullptr
+                                 : core::TaskContext::current();
     if (ctx != nullptr && ctx->parker() != nullptr) {
       sched_->ParkWhilePending(this, ctx->parker());
     } else if (w != nullptr) {

@@ -134,7 +134,14 @@ class TaskGroup {
   // inline on the caller.
   template <typename F>
   void Run(F&& f) {
-    Run(std::forward<F>(f), CallerPriority());
+    // On the home worker's own stack the caller is a plain task whose
+    // priority the worker keeps; elsewhere (a fiber, another thread) ask
+    // the TaskContext.
+    internal::Worker* w = home_ != nullptr ? sched_->OwnWorker() : nullptr;
+    const core::Priority p = w != nullptr && internal::OnWorkerStack(w)
+                                 ? w->running_priority
+                                 : CallerPriority();
+    Run(std::forward<F>(f), p);
   }
   template <typename F>
   void Run(F&& f, core::Priority p) {

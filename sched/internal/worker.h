@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
 #include "moirai/core/arch.h"
 #include "moirai/core/parker.h"
@@ -171,6 +172,15 @@ struct alignas(core::kFalseSharingRange) Worker {
   // Owner: top-level picks left until the next FIFO pick from the own
   // deque (see Scheduler::PickOldestLocal).
   std::uint32_t picks_until_fifo = 0;
+  // Owner: the priority of the task this worker's thread runs on its own
+  // stack now (set around each Execute), and that stack's bounds (set when
+  // the thread starts). Code that finds its frame inside the bounds is a
+  // plain task, not a fiber (fibers run on their own stacks): TaskGroup then
+  // takes the priority and the help-first wait from here, without asking
+  // the out-of-line TaskContext::current().
+  core::Priority running_priority = core::Priority::kNormal;
+  std::uintptr_t stack_lo = 0;
+  std::uintptr_t stack_hi = 0;
   // Owner: recycled nodes.
   TaskNode* free_nodes = nullptr;
   int free_count = 0;
@@ -213,6 +223,14 @@ struct alignas(core::kFalseSharingRange) Worker {
 // relaxed atomics let Stats() read them from other threads.
 inline void Bump(std::atomic<std::uint64_t>& c, std::uint64_t by = 1) noexcept {
   c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
+
+// True when the caller's frame is on `w`'s own thread stack (see
+// Worker::stack_lo): it runs as a plain task of `w`, not on a fiber.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool OnWorkerStack(
+    const Worker* w) noexcept {
+  const auto sp = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+  return sp - w->stack_lo < w->stack_hi - w->stack_lo;
 }
 
 // Spins `n` pause instructions (idle loops).
