@@ -137,20 +137,29 @@ class TaskGroup {
     // On the home worker's own stack the caller is a plain task whose
     // priority the worker keeps; elsewhere (a fiber, another thread) ask
     // the TaskContext.
-    internal::Worker* w = home_ != nullptr ? sched_->OwnWorker() : nullptr;
+    internal::Worker* w = CallingWorker();
     const core::Priority p = w != nullptr && internal::OnWorkerStack(w)
                                  ? w->running_priority
                                  : CallerPriority();
-    Run(std::forward<F>(f), p);
+    RunOn(w, std::forward<F>(f), p);
   }
   template <typename F>
   void Run(F&& f, core::Priority p) {
+    RunOn(CallingWorker(), std::forward<F>(f), p);
+  }
+
+ private:
+  // A group made off-worker is waited for by a thread the scheduler does
+  // not know about, so its tasks go through the counted external path (see
+  // Scheduler's "Shutdown" notes); groups made inside tasks use the fast
+  // local path: the calling worker, when the group has a home.
+  internal::Worker* CallingWorker() const noexcept {
+    return home_ != nullptr ? sched_->OwnWorker() : nullptr;
+  }
+
+  template <typename F>
+  void RunOn(internal::Worker* w, F&& f, core::Priority p) {
     if (IsCancelled()) return;
-    // A group made off-worker is waited for by a thread the scheduler does
-    // not know about, so its tasks go through the counted external path (see
-    // Scheduler's "Shutdown" notes); groups made inside tasks use the fast
-    // local path.
-    internal::Worker* w = home_ != nullptr ? sched_->OwnWorker() : nullptr;
     internal::TaskNode* n = Scheduler::AllocNode(w);
     // Nodes hold an empty Task (FreeNode's precondition; a new node's is
     // default-constructed), whose destructor does nothing observable: build
@@ -177,6 +186,7 @@ class TaskGroup {
     sched_->EnqueueForGroup(w, n);
   }
 
+ public:
   // TaskGroup::Wait()
   //
   // Returns when every task run so far has finished or been skipped. OK, or
