@@ -10,9 +10,6 @@
 
 namespace moirai::sched {
 
-using core::internal::FutexWait;
-using core::internal::FutexWake;
-using core::internal::FutexWakeAll;
 using internal::TaskNode;
 using internal::Worker;
 
