@@ -91,13 +91,14 @@ void Scheduler::SubmitHeld(core::Task task, bool yielded) noexcept {
     // worker pops next (PickLocal prefers the own deque of the same lane,
     // and every lane that is more urgent).
     injection_.Push(lane, n);
+    w = nullptr;  // any worker may take it
   }
-  NotifyWork();
+  NotifyWork(w);
 }
 
 RunNextOffer Scheduler::OfferNext(Runnable* r) noexcept {
   Worker* w = OwnWorker();
-  if (w == nullptr || AnyIdle()) return {nullptr, r};
+  if (w == nullptr || AnyIdleNear(w)) return {nullptr, r};
   if (workers_.size() == 1) {
     // One worker: no other thread ever touches this slot (StealRunNext
     // skips the caller's own), and no other worker can be idle. Relaxed:
@@ -114,8 +115,11 @@ RunNextOffer Scheduler::OfferNext(Runnable* r) noexcept {
   // the scheduler, whose submission wakes that worker. So `r` never waits
   // in the slot of a busy worker while another worker sleeps.
   Runnable* displaced = w->run_next.exchange(r, std::memory_order_seq_cst);
+  // Only idle workers of w's domain can take the slot (StealRunNext).
   for (int i = 0; i < num_idle_words_; ++i) {
-    if (idle_words_[i].load(std::memory_order_seq_cst) != 0) {
+    std::uint64_t idle = idle_words_[i].load(std::memory_order_seq_cst);
+    if (w->domain_mask != nullptr) idle &= w->domain_mask[i];
+    if (idle != 0) {
       // Acquire: pairs with nothing new (this thread put `r`); the RMW makes
       // us its one taker unless an idle worker took it first (then nullptr).
       Runnable* back = w->run_next.exchange(nullptr, std::memory_order_acquire);
@@ -146,7 +150,7 @@ Runnable* Scheduler::TakeNext() noexcept {
 
 bool Scheduler::StealRunNext(Worker* w) noexcept {
   for (const auto& victim : workers_) {
-    if (victim.get() == w) continue;
+    if (victim.get() == w || victim->domain != w->domain) continue;
     if (victim->run_next.load(std::memory_order_relaxed) == nullptr) continue;
     // Acquire: pairs with the owner's seq_cst exchange that put the item,
     // so everything the owner did before offering it is visible here.

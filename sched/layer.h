@@ -51,8 +51,10 @@
 // urgent lane, a FIFO pick every few top-level picks bounds the wait inside
 // a lane, and external submissions get precedence regularly.
 //
-// Not yet part of the seam: a per-worker dispatch extension point (pick
-// policy, start/finish hooks, worker domains); rt will add it here.
+// The other half of the seam is the per-worker dispatch extension point
+// (dispatch.h: a policy asked before the best-effort lanes at every pick,
+// start/finish hooks, timed releases, worker domains that do not steal
+// from each other), which rt's tiers implement.
 //
 // Thread safety: `Attach` and the handle's destructor may run on any thread
 // that is not a worker of the scheduler; the other methods on any thread.

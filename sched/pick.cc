@@ -5,6 +5,7 @@
 // falls back to stealing (steal.cc).
 
 #include <cstdint>
+#include <utility>
 
 #include "absl/base/attributes.h"
 #include "moirai/core/arch.h"
@@ -24,6 +25,9 @@ constexpr std::uint32_t kInjectionFirstPeriod = 61;
 }  // namespace
 
 TaskNode* Scheduler::FindWork(Worker* w) {
+  if (MOIRAI_UNLIKELY(dispatch_ != nullptr)) {
+    if (TaskNode* n = PickDispatched(w)) return n;
+  }
   if (TaskNode* n = PickLocal(w)) return n;
   for (int attempt = 0; attempt < 4; ++attempt) {
     bool saw_retry = false;
@@ -31,6 +35,17 @@ TaskNode* Scheduler::FindWork(Worker* w) {
     if (!saw_retry) break;
   }
   return nullptr;
+}
+
+TaskNode* Scheduler::PickDispatched(Worker* w) {
+  core::Task t = dispatch_->Pick(w->index);
+  if (!t) return nullptr;
+  TaskNode* n = AllocNode(w);
+  n->task = std::move(t);
+  // Not counted (the dispatch holds what it must not lose; see dispatch.h),
+  // and run even while a cancelling shutdown discards queued tasks.
+  n->must_run = true;
+  return n;
 }
 
 TaskNode* Scheduler::PickOldestLocal(Worker* w) {

@@ -89,6 +89,23 @@ absl::StatusOr<std::unique_ptr<Scheduler>> Scheduler::Create(
     return absl::InvalidArgumentError(
         "SchedulerOptions::aging_limit must be >= 1");
   }
+  if (!options.worker_domains.empty()) {
+    if (options.worker_domains.size() !=
+        static_cast<std::size_t>(options.num_workers)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("SchedulerOptions::worker_domains has ",
+                       options.worker_domains.size(), " entries for ",
+                       options.num_workers, " workers"));
+    }
+    for (std::size_t i = 0; i < options.worker_domains.size(); ++i) {
+      const int d = options.worker_domains[i];
+      if (d < 0 || d >= options.num_workers) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "SchedulerOptions::worker_domains[", i, "] must be in [0, ",
+            options.num_workers, "), got ", d));
+      }
+    }
+  }
   std::shared_ptr<const StealStrategy> strategy = options.steal_strategy;
   if (strategy == nullptr) {
     switch (options.steal_policy) {
@@ -126,13 +143,24 @@ absl::StatusOr<std::unique_ptr<Scheduler>> Scheduler::Create(
 
 Scheduler::Scheduler(SchedulerOptions options,
                      std::shared_ptr<const StealStrategy> strategy)
-    : options_(std::move(options)), strategy_(std::move(strategy)) {
+    : options_(std::move(options)),
+      strategy_(std::move(strategy)),
+      dispatch_(options_.dispatch.get()),
+      dispatch_hooks_(dispatch_ != nullptr && dispatch_->wants_task_hooks()) {
   const int n = options_.num_workers;
   num_idle_words_ = (n + 63) / 64;
   idle_words_ = std::make_unique<std::atomic<std::uint64_t>[]>(
       static_cast<std::size_t>(num_idle_words_));
   for (int i = 0; i < num_idle_words_; ++i) {
     idle_words_[i].store(0, std::memory_order_relaxed);
+  }
+  if (!options_.worker_domains.empty()) {
+    domain_masks_.assign(static_cast<std::size_t>(n * num_idle_words_), 0);
+    for (int i = 0; i < n; ++i) {
+      const int d = options_.worker_domains[static_cast<std::size_t>(i)];
+      domain_masks_[static_cast<std::size_t>(d * num_idle_words_ + i / 64)] |=
+          std::uint64_t{1} << (i % 64);
+    }
   }
   workers_.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
@@ -147,8 +175,14 @@ Scheduler::Scheduler(SchedulerOptions options,
     w->victims.reserve(static_cast<std::size_t>(n));
     // The first FIFO pick comes after a full period, like every later one.
     w->picks_until_fifo = kFifoPickPeriod - 1;
+    if (!domain_masks_.empty()) {
+      w->domain = options_.worker_domains[static_cast<std::size_t>(i)];
+      w->domain_mask =
+          &domain_masks_[static_cast<std::size_t>(w->domain * num_idle_words_)];
+    }
     workers_.push_back(std::move(w));
   }
+  if (dispatch_ != nullptr) dispatch_->Bind(DispatchHandle(this));
   // The adaptive fence policy runs only where the deques start asymmetric
   // (kAuto with membarrier; all deques share the process-wide answer).
   adaptive_fences_ = options_.deque_fences == lockfree::DequeFences::kAuto &&
@@ -194,7 +228,7 @@ absl::Status Scheduler::Submit(core::Task task) {
   } else {
     injection_.Push(lane, n);
   }
-  NotifyWork();
+  NotifyWork(w);
   return absl::OkStatus();
 }
 
@@ -249,7 +283,10 @@ void Scheduler::WorkerMain(Worker* w) {
     // no depth to the worker's stack.
     if (MOIRAI_UNLIKELY(w->picks_until_fifo-- == 0)) {
       w->picks_until_fifo = kFifoPickPeriod - 1;
-      if (TaskNode* n = PickOldestLocal(w)) {
+      // Dispatched work still goes first (see dispatch.h).
+      TaskNode* n = dispatch_ != nullptr ? PickDispatched(w) : nullptr;
+      if (n == nullptr) n = PickOldestLocal(w);
+      if (n != nullptr) {
         Execute(w, n);
         idle_rounds = 0;
         continue;
@@ -313,6 +350,8 @@ void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
       saved_priority = w->running_priority;
       w->running_priority = n->task.priority();
     }
+    const bool hooks = dispatch_hooks_ && w != nullptr;
+    if (hooks) dispatch_->OnTaskStart(w->index);
     {
       core::TaskContext::Scope scope(&ctx);
       try {
@@ -325,6 +364,7 @@ void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
         }
       }
     }
+    if (hooks) dispatch_->OnTaskEnd(w->index);
     if (w != nullptr) w->running_priority = saved_priority;
     // Destroy captures now, before the group or the drain is told.
     n->task.Reset();
@@ -377,6 +417,7 @@ ShutdownReport Scheduler::Shutdown(ShutdownMode mode) {
   // Layers cancel (or keep) their held work before the wait below, which
   // counts their holds (see layer.h).
   NotifyLayers(mode);
+  if (dispatch_ != nullptr) dispatch_->OnShutdown(mode);
   // Cancelling: get every worker up to discard its queue.
   if (mode == ShutdownMode::kCancelPending) WakeAll();
   for (;;) {

@@ -33,6 +33,10 @@
 //   * Idle workers spin briefly, then park on a futex: an idle scheduler uses
 //     no CPU. Submitters wake a parked worker (see "Sleeping" in
 //     scheduler.cc for the protocol and why no wake-up is lost).
+//   * Extension: a `WorkerDispatch` (dispatch.h) is asked before the lanes
+//     at every pick (rt's real-time tiers), and worker domains
+//     (`SchedulerOptions::worker_domains`) keep groups of workers from
+//     stealing from each other.
 //   * Every task runs with a `core::TaskContext` installed (id, priority,
 //     metadata, cancellation token of its TaskGroup if any), so
 //     `core::TaskContext::current()` works inside tasks.
@@ -92,6 +96,7 @@
 #include "moirai/core/priority.h"
 #include "moirai/core/task.h"
 #include "moirai/lockfree/work_stealing_deque.h"
+#include "moirai/sched/dispatch.h"
 #include "moirai/sched/internal/worker.h"
 #include "moirai/sched/steal_strategy.h"
 #include "moirai/sync/mutex.h"
@@ -170,6 +175,15 @@ struct SchedulerOptions {
   // cost negligible. kSymmetric: symmetric from the start (a fence per pop,
   // cheap steals), e.g. when one task feeds many workers through Submit.
   lockfree::DequeFences deque_fences = lockfree::DequeFences::kAuto;
+  // A per-worker dispatch policy (dispatch.h), asked before the best-effort
+  // lanes at every pick; shared with the caller, kept alive by the
+  // scheduler. Null: none.
+  std::shared_ptr<WorkerDispatch> dispatch = nullptr;
+  // Worker domains (dispatch.h): worker i is in domain worker_domains[i],
+  // in [0, num_workers); workers of different domains never steal from each
+  // other. Empty: one domain. Its size must be the resolved num_workers (so
+  // set num_workers explicitly when using it).
+  std::vector<int> worker_domains = {};
 };
 
 // ShutdownMode
@@ -299,6 +313,7 @@ class Scheduler {
  private:
   friend class TaskGroup;
   friend class LayerHandle;
+  friend class DispatchHandle;
 
   // Lifecycle (state_).
   static constexpr int kRunning = 0;
@@ -357,7 +372,7 @@ class Scheduler {
       w->lanes[lane].Push(n);
       w->local_mask |= 1u << lane;
       // Relaxed: the unfenced hint described above.
-      if (MOIRAI_UNLIKELY(AnyIdle())) WakeOne();
+      if (MOIRAI_UNLIKELY(AnyIdle())) WakeOne(w);
       return;
     }
     EnqueueExternalForGroup(n);
@@ -413,9 +428,12 @@ class Scheduler {
   void Enqueue(internal::Worker* w, internal::TaskNode* n, bool fenced);
   // Worker main loop.
   void WorkerMain(internal::Worker* w);
-  // Finds a task for `w`: its deques / the injection queue by priority,
-  // then stealing. nullptr if none was found.
+  // Finds a task for `w`: the dispatch's (dispatch.h), then its deques /
+  // the injection queue by priority, then stealing. nullptr if none.
   internal::TaskNode* FindWork(internal::Worker* w);
+  // The dispatch's next task for `w` in a node (a continuation: run even
+  // when cancelling, not counted), or nullptr. Needs dispatch_.
+  internal::TaskNode* PickDispatched(internal::Worker* w);
   internal::TaskNode* PickLocal(internal::Worker* w);
   // PickLocal's general case (several lanes, or external work), out of line
   // so that the single-lane fast path stays small.
@@ -430,8 +448,10 @@ class Scheduler {
   // an atomic (see "Join counting" in task_group.h).
   void Execute(internal::Worker* w, internal::TaskNode* n,
                TaskGroup* home_wait = nullptr);
-  // True when some queue may hold a task (used by the sleep protocol).
-  bool MayHaveWork() const noexcept;
+  // True when some queue `w` may take from may hold a task (used by the
+  // sleep protocol): the injection queue, and the deques and run-next slots
+  // of `w`'s domain.
+  bool MayHaveWork(const internal::Worker* w) const noexcept;
   // Parks `w` until woken (sleep protocol); returns at once if work
   // appeared, the scheduler is stopping, or `g` (if non-null) is done.
   void Park(internal::Worker* w, const TaskGroup* g);
@@ -442,17 +462,37 @@ class Scheduler {
     }
     return false;
   }
-  // Claims one idle worker and wakes it (no fence; see NotifyWork).
-  void WakeOne() noexcept;
+  // AnyIdle() restricted to near's domain (the same without domains).
+  bool AnyIdleNear(const internal::Worker* near) const noexcept {
+    if (near->domain_mask == nullptr) return AnyIdle();
+    for (int i = 0; i < num_idle_words_; ++i) {
+      if ((idle_words_[i].load(std::memory_order_relaxed) &
+           near->domain_mask[i]) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+  // Claims one idle worker and wakes it (no fence; see NotifyWork). With
+  // worker domains and a non-null `near`, one of near's domain (work queued
+  // on near's deque, which no other domain may steal).
+  void WakeOne(const internal::Worker* near = nullptr) noexcept;
+  // Claims worker `index` if idle and wakes it (no fence).
+  void WakeWorker(int index) noexcept;
   // Wakes every worker (shutdown).
   void WakeAll() noexcept;
-  // Fenced: after making work visible, wakes one idle worker if any.
-  void NotifyWork() noexcept;
+  // Fenced: after making work visible, wakes one idle worker if any (of
+  // near's domain, as WakeOne).
+  void NotifyWork(const internal::Worker* near = nullptr) noexcept;
   // A counted task finished or was discarded.
   void FinishCounted() noexcept;
 
   const SchedulerOptions options_;
   const std::shared_ptr<const StealStrategy> strategy_;
+  // options_.dispatch, or null (read on every pick: kept beside strategy_).
+  WorkerDispatch* const dispatch_;
+  // dispatch_->wants_task_hooks(), read once.
+  const bool dispatch_hooks_;
   std::vector<std::unique_ptr<internal::Worker>> workers_;
   internal::InjectionQueue injection_;
 
@@ -460,6 +500,9 @@ class Scheduler {
   // set while worker i is announced as parking or parked.
   std::unique_ptr<std::atomic<std::uint64_t>[]> idle_words_;
   int num_idle_words_ = 0;
+  // Worker domains: num_idle_words_ words per domain, bit i set when worker
+  // i is in it (Worker::domain_mask points into it). Empty without domains.
+  std::vector<std::uint64_t> domain_masks_;
   // Futex word for threads that are not workers waiting in TaskGroup::Wait.
   alignas(core::kFalseSharingRange) std::atomic<std::uint32_t> group_epoch_{0};
 

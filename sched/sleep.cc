@@ -57,9 +57,12 @@ using core::internal::FutexWakeAll;
 using internal::TaskNode;
 using internal::Worker;
 
-bool Scheduler::MayHaveWork() const noexcept {
+bool Scheduler::MayHaveWork(const Worker* self) const noexcept {
   if (injection_.mask() != 0) return true;
   for (const auto& w : workers_) {
+    // Another domain's queues are not ours to take (and their own workers
+    // are woken for them: see WakeOne).
+    if (w->domain != self->domain) continue;
     for (const auto& lane : w->lanes) {
       if (!lane.EmptyApprox()) return true;
     }
@@ -79,13 +82,20 @@ void Scheduler::Park(Worker* w, const TaskGroup* g) {
   // Announce (seq_cst RMW, release for the claimer; see "Sleeping").
   idle_words_[word].fetch_or(bit, std::memory_order_seq_cst);
   core::ThreadFence(std::memory_order_seq_cst);  // F2
-  const bool must_stay_awake = MayHaveWork() ||
-                               stop_.load(std::memory_order_acquire) ||
-                               (g != nullptr && g->Done());
+  bool must_stay_awake = MayHaveWork(w) ||
+                         stop_.load(std::memory_order_acquire) ||
+                         (g != nullptr && g->Done());
+  // The dispatch's work for this worker, asked after F2 like the queues
+  // (DispatchHandle::Wake fences as NotifyWork does), and its next release.
+  core::MonoTime deadline = core::MonoTime::Infinite();
+  if (!must_stay_awake && dispatch_ != nullptr) {
+    must_stay_awake = dispatch_->HasWork(w->index);
+    if (!must_stay_awake) deadline = dispatch_->NextWakeup(w->index);
+  }
   if (!must_stay_awake) {
     w->parked.store(true, std::memory_order_relaxed);
     const core::MonoTime start = core::MonoTime::Now();
-    core::internal::FutexWait(&w->park_word, gen);
+    core::internal::FutexWait(&w->park_word, gen, deadline);
     w->parked_ns.store(
         w->parked_ns.load(std::memory_order_relaxed) +
             absl::ToInt64Nanoseconds(core::MonoTime::Now() - start),
@@ -97,9 +107,11 @@ void Scheduler::Park(Worker* w, const TaskGroup* g) {
   idle_words_[word].fetch_and(~bit, std::memory_order_acq_rel);
 }
 
-void Scheduler::WakeOne() noexcept {
+void Scheduler::WakeOne(const Worker* near) noexcept {
+  const std::uint64_t* domain = near != nullptr ? near->domain_mask : nullptr;
   for (int i = 0; i < num_idle_words_; ++i) {
     std::uint64_t m = idle_words_[i].load(std::memory_order_relaxed);
+    if (domain != nullptr) m &= domain[i];
     while (m != 0) {
       const std::uint64_t bit = m & (~m + 1);
       // Claim: only the thread that clears the bit wakes that worker.
@@ -117,13 +129,29 @@ void Scheduler::WakeOne() noexcept {
         return;
       }
       m = old & ~bit;
+      if (domain != nullptr) m &= domain[i];
     }
   }
 }
 
-void Scheduler::NotifyWork() noexcept {
+void Scheduler::WakeWorker(int index) noexcept {
+  const std::size_t word = static_cast<std::size_t>(index / 64);
+  const std::uint64_t bit = std::uint64_t{1} << (index % 64);
+  if ((idle_words_[word].load(std::memory_order_relaxed) & bit) == 0) return;
+  // Claim as WakeOne does (acquire pairs with the sleeper's release RMW).
+  if ((idle_words_[word].fetch_and(~bit, std::memory_order_acq_rel) & bit) ==
+      0) {
+    return;  // another waker claimed it: it is being woken anyway
+  }
+  Worker* target = workers_[static_cast<std::size_t>(index)].get();
+  // Release pairs with the acquire load of park_word in Park.
+  target->park_word.fetch_add(1, std::memory_order_release);
+  FutexWake(&target->park_word, 1);
+}
+
+void Scheduler::NotifyWork(const Worker* near) noexcept {
   core::ThreadFence(std::memory_order_seq_cst);  // F1 (see "Sleeping")
-  WakeOne();
+  WakeOne(near);
 }
 
 void Scheduler::WakeAll() noexcept {

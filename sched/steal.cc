@@ -42,6 +42,7 @@ TaskNode* Scheduler::StealWork(Worker* w, bool* saw_retry) {
   for (int v : w->victims) {
     if (v == w->index || v < 0 || v >= nw) continue;
     Worker* victim = workers_[static_cast<std::size_t>(v)].get();
+    if (victim->domain != w->domain) continue;  // worker domains
     for (int lane = 0; lane < core::kNumPriorities; ++lane) {
       lockfree::WorkStealingDeque<TaskNode*>& dq = victim->lanes[lane];
       if (dq.EmptyApprox()) continue;
@@ -68,7 +69,7 @@ TaskNode* Scheduler::StealWork(Worker* w, bool* saw_retry) {
         got = r.value;
       }
       // The victim has more: wake a helper (parallelism spreads this way).
-      if (!dq.EmptyApprox() && AnyIdle()) NotifyWork();
+      if (!dq.EmptyApprox() && AnyIdle()) NotifyWork(w);
       return got;
     }
   }

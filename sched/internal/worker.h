@@ -155,6 +155,10 @@ struct alignas(core::kFalseSharingRange) Worker {
 
   Scheduler* scheduler = nullptr;
   int index = 0;
+  // Worker domain (SchedulerOptions::worker_domains), and the idle-set
+  // mask of its members (null without domains). Set before threads start.
+  int domain = 0;
+  const std::uint64_t* domain_mask = nullptr;
 
   // One Chase-Lev deque per priority lane: owner pushes/pops, others steal.
   Lane lanes[core::kNumPriorities];
