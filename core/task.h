@@ -104,6 +104,11 @@ bool IsNullCallable(const F& f) noexcept {
   }
 }
 
+// Tag of Task's constructor that takes a TaskId reserved by the caller
+// (see TaskId::Next): for schedulers that keep a per-worker id block, where
+// the thread-local block would cost an out-of-line call per task.
+struct ReservedIdTag {};
+
 }  // namespace internal
 
 class Task {
@@ -138,7 +143,20 @@ class Task {
             typename = std::enable_if_t<!std::is_same_v<D, Task> &&
                                         std::is_invocable_v<D&>>>
   explicit Task(F&& f, Priority priority = Priority::kNormal)
-      : id_(TaskId::Next()), priority_(CheckedPriority(priority)) {
+      : Task(internal::ReservedIdTag{}, TaskId::Next(), std::forward<F>(f),
+             priority) {}
+
+  // Task::Task(tag, id, f, priority)
+  //
+  // As above, with an id the caller reserved (internal::ReservedIdTag):
+  // `id` must come from TaskId::Next() or internal::RefillTaskIdBlock and be
+  // used once.
+  template <typename F, typename D = std::decay_t<F>,
+            typename = std::enable_if_t<!std::is_same_v<D, Task> &&
+                                        std::is_invocable_v<D&>>>
+  Task(internal::ReservedIdTag, TaskId id, F&& f,
+       Priority priority = Priority::kNormal)
+      : id_(id), priority_(CheckedPriority(priority)) {
     if (internal::IsNullCallable(f)) return;
     if constexpr (kStoresInline<D>) {
       ::new (static_cast<void*>(storage_)) D(std::forward<F>(f));

@@ -254,7 +254,9 @@ class WorkStealingDeque {
   //
   // Owner only. Adds `value` at the bottom; grows the buffer when full (the
   // only allocation, amortised O(1)).
-  void Push(T value) {
+  // Always inlined, like Pop: fork-join forks push once per task, and GCC
+  // stopped inlining it into TaskGroup::Run as Run grew.
+  __attribute__((always_inline)) void Push(T value) {
     // Only the owner writes bottom_: relaxed reads its own last store.
     const std::int64_t b = bottom_.load(std::memory_order_relaxed);
     // Acquire pairs with the CAS on top_ in Steal/Pop (as in the paper), so a

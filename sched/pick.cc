@@ -24,11 +24,7 @@ constexpr std::uint32_t kInjectionFirstPeriod = 61;
 
 }  // namespace
 
-TaskNode* Scheduler::FindWork(Worker* w) {
-  if (MOIRAI_UNLIKELY(dispatch_ != nullptr)) {
-    if (TaskNode* n = PickDispatched(w)) return n;
-  }
-  if (TaskNode* n = PickLocal(w)) return n;
+TaskNode* Scheduler::StealLoop(Worker* w) {
   for (int attempt = 0; attempt < 4; ++attempt) {
     bool saw_retry = false;
     if (TaskNode* n = StealWork(w, &saw_retry)) return n;

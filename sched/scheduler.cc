@@ -238,7 +238,7 @@ void Scheduler::EnqueueExternalForGroup(TaskNode* n) {
   if (state_.load(std::memory_order_seq_cst) != kRunning) {
     // Shutting down: the group's waiter still needs the task done, so run
     // (or, when cancelling, discard) it here.
-    Execute(nullptr, n);
+    ExecuteOffWorker(n);
     return;
   }
   injection_.Push(core::PriorityIndex(n->task.priority()), n);
@@ -315,7 +315,9 @@ void Scheduler::WorkerMain(Worker* w) {
   internal::tls_current_worker = nullptr;
 }
 
-void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
+template <bool kOnWorker>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Scheduler::ExecuteImpl(
+    Worker* w, TaskNode* n, TaskGroup* home_wait) {
   TaskGroup* const g = n->group;
   const bool counted = n->counted;
   // A home fork finished by its own group's Wait on the home worker: the
@@ -346,12 +348,11 @@ void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
     if (g != nullptr && g->HasToken()) ctx.set_cancellation(g->ContextToken());
     // For TaskGroup::Run's inherited priority (see Worker).
     core::Priority saved_priority = core::Priority::kNormal;
-    if (w != nullptr) {
+    if constexpr (kOnWorker) {
       saved_priority = w->running_priority;
       w->running_priority = n->task.priority();
+      if (MOIRAI_UNLIKELY(dispatch_hooks_)) dispatch_->OnTaskStart(w->index);
     }
-    const bool hooks = dispatch_hooks_ && w != nullptr;
-    if (hooks) dispatch_->OnTaskStart(w->index);
     {
       core::TaskContext::Scope scope(&ctx);
       try {
@@ -364,13 +365,15 @@ void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
         }
       }
     }
-    if (hooks) dispatch_->OnTaskEnd(w->index);
-    if (w != nullptr) w->running_priority = saved_priority;
+    if constexpr (kOnWorker) {
+      if (MOIRAI_UNLIKELY(dispatch_hooks_)) dispatch_->OnTaskEnd(w->index);
+      w->running_priority = saved_priority;
+    }
     // Destroy captures now, before the group or the drain is told.
     n->task.Reset();
-    if (w != nullptr) internal::Bump(w->executed);
+    if constexpr (kOnWorker) internal::Bump(w->executed);
   }
-  FreeNode(w, n);
+  FreeNode(kOnWorker ? w : nullptr, n);
   if (g != nullptr) {
     if (local_done) {
       g->LocalTaskDone();
@@ -379,6 +382,14 @@ void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
     }
   }
   if (counted) FinishCounted();
+}
+
+void Scheduler::Execute(Worker* w, TaskNode* n, TaskGroup* home_wait) {
+  ExecuteImpl</*kOnWorker=*/true>(w, n, home_wait);
+}
+
+void Scheduler::ExecuteOffWorker(TaskNode* n) {
+  ExecuteImpl</*kOnWorker=*/false>(nullptr, n, nullptr);
 }
 
 void Scheduler::RecordUncaught(std::exception_ptr e) {

@@ -334,7 +334,8 @@ class Scheduler {
 
   // Node allocation: from the worker's free list when `w` is non-null. The
   // node holds an empty task.
-  static internal::TaskNode* AllocNode(internal::Worker* w) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE static internal::TaskNode* AllocNode(
+      internal::Worker* w) {
     if (w != nullptr && w->free_nodes != nullptr) {
       internal::TaskNode* n = w->free_nodes;
       w->free_nodes = n->next;
@@ -430,7 +431,18 @@ class Scheduler {
   void WorkerMain(internal::Worker* w);
   // Finds a task for `w`: the dispatch's (dispatch.h), then its deques /
   // the injection queue by priority, then stealing. nullptr if none.
-  internal::TaskNode* FindWork(internal::Worker* w);
+  // Inline: the help-first loop (group_wait.cc) and the main loop call it
+  // per task.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE internal::TaskNode* FindWork(
+      internal::Worker* w) {
+    if (MOIRAI_UNLIKELY(dispatch_ != nullptr)) {
+      if (internal::TaskNode* n = PickDispatched(w)) return n;
+    }
+    if (internal::TaskNode* n = PickLocal(w)) return n;
+    return StealLoop(w);
+  }
+  // FindWork once nothing is local: a few steal rounds.
+  internal::TaskNode* StealLoop(internal::Worker* w);
   // The dispatch's next task for `w` in a node (a continuation: run even
   // when cancelling, not counted), or nullptr. Needs dispatch_.
   internal::TaskNode* PickDispatched(internal::Worker* w);
@@ -442,12 +454,19 @@ class Scheduler {
   // A successful steal of `count` tasks by `w`: the adaptive fence policy
   // (see SchedulerOptions::deque_fences).
   void NoteSteals(internal::Worker* w, std::uint64_t count) noexcept;
-  // Runs (or, when cancelling, discards) `n` and recycles it. `home_wait`:
+  // Runs (or, when cancelling, discards) `n` on worker `w` (non-null) and
+  // recycles it. `home_wait`:
   // the group whose Wait is running on its home worker `w` (or nullptr); a
   // local task of that group is then accounted in its local_ count, without
   // an atomic (see "Join counting" in task_group.h).
   void Execute(internal::Worker* w, internal::TaskNode* n,
                TaskGroup* home_wait = nullptr);
+  // Execute on a thread that is not a worker (an external group's task
+  // after shutdown began).
+  void ExecuteOffWorker(internal::TaskNode* n);
+  template <bool kOnWorker>
+  void ExecuteImpl(internal::Worker* w, internal::TaskNode* n,
+                   TaskGroup* home_wait);
   // True when some queue `w` may take from may hold a task (used by the
   // sleep protocol): the injection queue, and the deques and run-next slots
   // of `w`'s domain.

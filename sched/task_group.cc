@@ -13,20 +13,13 @@ namespace moirai::sched {
 
 absl::Status TaskGroup::Wait() {
   if (!Done()) {
-    // A task that can be suspended (a fiber) parks; never help-first on its
-    // small stack, and never park the worker under it (see layer.h).
-    // On a worker's own stack the caller is a plain task (fibers run on
-    // their own stacks): help-first without asking the TaskContext.
-    internal::Worker* w = sched_->OwnWorker();
-    core::TaskContext* ctx = w != nullptr && internal::OnWorkerStack(w)
-                                 ? nullptr
-                                 : core::TaskContext::current();
-    if (ctx != nullptr && ctx->parker() != nullptr) {
-      sched_->ParkWhilePending(this, ctx->parker());
-    } else if (w != nullptr) {
-      sched_->HelpWhilePending(w, this);
+    // The common fork-join case first: on the home worker's own stack the
+    // caller is a plain task (fibers run on their own stacks), which helps
+    // first; found without a thread-local lookup.
+    if (home_ != nullptr && MOIRAI_LIKELY(internal::OnWorkerStack(home_))) {
+      sched_->HelpWhilePending(home_, this);
     } else {
-      sched_->BlockWhilePending(this);
+      WaitOffHomeStack();
     }
   }
   // Done: clear the waiter bit if a wait set it, keeping any count a
@@ -45,6 +38,22 @@ absl::Status TaskGroup::Wait() {
     return absl::CancelledError("TaskGroup was cancelled");
   }
   return absl::OkStatus();
+}
+
+void TaskGroup::WaitOffHomeStack() {
+  // A task that can be suspended (a fiber) parks; never help-first on its
+  // small stack, and never park the worker under it (see layer.h).
+  internal::Worker* w = sched_->OwnWorker();
+  core::TaskContext* ctx = w != nullptr && internal::OnWorkerStack(w)
+                               ? nullptr
+                               : core::TaskContext::current();
+  if (ctx != nullptr && ctx->parker() != nullptr) {
+    sched_->ParkWhilePending(this, ctx->parker());
+  } else if (w != nullptr) {
+    sched_->HelpWhilePending(w, this);
+  } else {
+    sched_->BlockWhilePending(this);
+  }
 }
 
 bool TaskGroup::SetWaiterBit() noexcept {

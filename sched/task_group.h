@@ -137,6 +137,10 @@ class TaskGroup {
     // On the home worker's own stack the caller is a plain task whose
     // priority the worker keeps; elsewhere (a fiber, another thread) ask
     // the TaskContext.
+    if (home_ != nullptr && MOIRAI_LIKELY(internal::OnWorkerStack(home_))) {
+      RunOn(home_, std::forward<F>(f), home_->running_priority);
+      return;
+    }
     internal::Worker* w = CallingWorker();
     const core::Priority p = w != nullptr && internal::OnWorkerStack(w)
                                  ? w->running_priority
@@ -153,19 +157,31 @@ class TaskGroup {
   // not know about, so its tasks go through the counted external path (see
   // Scheduler's "Shutdown" notes); groups made inside tasks use the fast
   // local path: the calling worker, when the group has a home.
+  // On the home worker's own stack (the common fork-join case) that is
+  // home_ itself, found without the out-of-line thread-local lookup: a
+  // frame inside a thread's stack runs on that thread.
   internal::Worker* CallingWorker() const noexcept {
-    return home_ != nullptr ? sched_->OwnWorker() : nullptr;
+    if (home_ == nullptr) return nullptr;
+    if (MOIRAI_LIKELY(internal::OnWorkerStack(home_))) return home_;
+    return sched_->OwnWorker();
   }
 
+  // Always inlined into Run: it is the fork itself (GCC stopped inlining
+  // it once Run had two callers of it).
   template <typename F>
-  void RunOn(internal::Worker* w, F&& f, core::Priority p) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void RunOn(internal::Worker* w, F&& f,
+                                          core::Priority p) {
     if (IsCancelled()) return;
     internal::TaskNode* n = Scheduler::AllocNode(w);
     // Nodes hold an empty Task (FreeNode's precondition; a new node's is
     // default-constructed), whose destructor does nothing observable: build
     // the new one in place over it ([basic.life]/5), with no temporary and no
     // Reset call.
-    ::new (&n->task) core::Task(std::forward<F>(f), p);
+    // On a worker (this thread is w's), the id comes from w's own block.
+    const core::TaskId id =
+        w != nullptr ? w->NextTaskId() : core::TaskId::Next();
+    ::new (&n->task)
+        core::Task(core::internal::ReservedIdTag{}, id, std::forward<F>(f), p);
     n->group = this;
     if (MOIRAI_LIKELY(w == home_ && w != nullptr)) {
       // Home fork: counted in local_ (see "Join counting"). Only this thread
@@ -225,6 +241,10 @@ class TaskGroup {
                           "TaskGroup needs a scheduler: construct it inside a "
                           "task or pass one");
   }
+
+  // Wait's general case: not on the home worker's own stack (a fiber,
+  // another worker, a thread outside the scheduler).
+  ABSL_ATTRIBUTE_NOINLINE void WaitOffHomeStack();
 
   // The priority of the calling task, kNormal outside tasks.
   static core::Priority CallerPriority() noexcept {

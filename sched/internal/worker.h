@@ -22,6 +22,7 @@
 #include "moirai/core/parker.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task.h"
+#include "moirai/core/task_id.h"
 #include "moirai/lockfree/work_stealing_deque.h"
 #include "moirai/sync/mutex.h"
 
@@ -185,6 +186,15 @@ struct alignas(core::kFalseSharingRange) Worker {
   core::Priority running_priority = core::Priority::kNormal;
   std::uintptr_t stack_lo = 0;
   std::uintptr_t stack_hi = 0;
+  // Owner: task ids for TaskGroup's forks on this worker, a block at a
+  // time (core/task_id.h), so that a fork takes no out-of-line TLS call.
+  core::internal::TaskIdBlock task_ids = {0, 0};
+  core::TaskId NextTaskId() noexcept {
+    if (MOIRAI_UNLIKELY(task_ids.next == task_ids.end)) {
+      core::internal::RefillTaskIdBlock(task_ids);
+    }
+    return core::TaskId(task_ids.next++);
+  }
   // Owner: recycled nodes.
   TaskNode* free_nodes = nullptr;
   int free_count = 0;
