@@ -108,9 +108,7 @@ Runtime* Runtime::Current() noexcept {
 }
 
 int Runtime::WorkerSlot() const noexcept {
-  return sched::Scheduler::Current() == scheduler_
-             ? sched::Scheduler::CurrentWorkerIndex()
-             : -1;
+  return scheduler_->CallingWorkerIndex();
 }
 
 absl::Status Runtime::BeginSpawn() noexcept {

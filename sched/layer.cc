@@ -96,17 +96,8 @@ void Scheduler::SubmitHeld(core::Task task, bool yielded) noexcept {
   NotifyWork(w);
 }
 
-RunNextOffer Scheduler::OfferNext(Runnable* r) noexcept {
-  Worker* w = OwnWorker();
-  if (w == nullptr || AnyIdleNear(w)) return {nullptr, r};
-  if (workers_.size() == 1) {
-    // One worker: no other thread ever touches this slot (StealRunNext
-    // skips the caller's own), and no other worker can be idle. Relaxed:
-    // only this thread reads it.
-    Runnable* displaced = w->run_next.load(std::memory_order_relaxed);
-    w->run_next.store(r, std::memory_order_relaxed);
-    return {displaced, nullptr};
-  }
+RunNextOffer Scheduler::OfferNextShared(Worker* w, Runnable* r) noexcept {
+  if (AnyIdleNear(w)) return {nullptr, r};
   // seq_cst exchange, then seq_cst loads of the idle set: against Park's
   // seq_cst idle-bit RMW, F2 fence and MayHaveWork's slot load. Either our
   // exchange precedes F2 in the single total order, and the parking worker
@@ -127,25 +118,6 @@ RunNextOffer Scheduler::OfferNext(Runnable* r) noexcept {
     }
   }
   return {displaced, nullptr};
-}
-
-Runnable* Scheduler::TakeNext() noexcept {
-  Worker* w = OwnWorker();
-  MOIRAI_INTERNAL_CHECK(w != nullptr,
-                        "LayerHandle::TakeNext called off the scheduler's "
-                        "workers");
-  // Only this thread fills the slot and others only empty it, so an empty
-  // slot seen here stays empty (relaxed: our own last store or a thief's).
-  Runnable* r = w->run_next.load(std::memory_order_relaxed);
-  if (r == nullptr) return nullptr;
-  if (workers_.size() == 1) {
-    // One worker: nobody else takes from this slot (see OfferNext).
-    w->run_next.store(nullptr, std::memory_order_relaxed);
-    return r;
-  }
-  // Acquire: pairs with nothing new (this thread put the item); the RMW
-  // decides between us and a thief.
-  return w->run_next.exchange(nullptr, std::memory_order_acquire);
 }
 
 bool Scheduler::StealRunNext(Worker* w) noexcept {

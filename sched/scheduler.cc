@@ -146,7 +146,8 @@ Scheduler::Scheduler(SchedulerOptions options,
     : options_(std::move(options)),
       strategy_(std::move(strategy)),
       dispatch_(options_.dispatch.get()),
-      dispatch_hooks_(dispatch_ != nullptr && dispatch_->wants_task_hooks()) {
+      dispatch_hooks_(dispatch_ != nullptr && dispatch_->wants_task_hooks()),
+      single_worker_(options_.num_workers == 1) {
   const int n = options_.num_workers;
   num_idle_words_ = (n + 63) / 64;
   idle_words_ = std::make_unique<std::atomic<std::uint64_t>[]>(

@@ -92,6 +92,7 @@
 #include "absl/time/time.h"
 #include "moirai/core/arch.h"
 #include "moirai/core/future.h"
+#include "moirai/core/internal/check.h"
 #include "moirai/core/parker.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task.h"
@@ -293,6 +294,15 @@ class Scheduler {
   // The calling thread's worker index in its scheduler, or -1.
   static int CurrentWorkerIndex() noexcept;
 
+  // Scheduler::CallingWorkerIndex()
+  //
+  // The calling thread's worker index if it is one of this scheduler's
+  // workers, else -1 (one thread-local lookup).
+  int CallingWorkerIndex() const noexcept {
+    const internal::Worker* w = OwnWorker();
+    return w != nullptr ? w->index : -1;
+  }
+
   // Scheduler::num_workers()
   int num_workers() const noexcept { return static_cast<int>(workers_.size()); }
 
@@ -402,8 +412,38 @@ class Scheduler {
   void DetachLayer(Layer* layer) noexcept ABSL_LOCKS_EXCLUDED(layers_mu_);
   void NotifyLayers(ShutdownMode mode) ABSL_LOCKS_EXCLUDED(layers_mu_);
   // The run-next slot (layer.cc).
-  RunNextOffer OfferNext(Runnable* r) noexcept;
-  Runnable* TakeNext() noexcept;
+  // Inline: a fiber hand-off calls each once or twice. With one worker no
+  // other thread ever touches the slot (StealRunNext skips the caller's
+  // own) and no other worker can be idle, so relaxed accesses suffice
+  // (only this thread reads it); the shared case is in layer.cc.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE RunNextOffer OfferNext(Runnable* r) noexcept {
+    internal::Worker* w = OwnWorker();
+    if (MOIRAI_UNLIKELY(w == nullptr)) return {nullptr, r};
+    if (single_worker_) {
+      Runnable* displaced = w->run_next.load(std::memory_order_relaxed);
+      w->run_next.store(r, std::memory_order_relaxed);
+      return {displaced, nullptr};
+    }
+    return OfferNextShared(w, r);
+  }
+  RunNextOffer OfferNextShared(internal::Worker* w, Runnable* r) noexcept;
+  ABSL_ATTRIBUTE_ALWAYS_INLINE Runnable* TakeNext() noexcept {
+    internal::Worker* w = OwnWorker();
+    MOIRAI_INTERNAL_CHECK(w != nullptr,
+                          "LayerHandle::TakeNext called off the scheduler's "
+                          "workers");
+    // Only this thread fills the slot and others only empty it, so an empty
+    // slot seen here stays empty (relaxed: our own last store or a thief's).
+    Runnable* r = w->run_next.load(std::memory_order_relaxed);
+    if (r == nullptr) return nullptr;
+    if (single_worker_) {
+      w->run_next.store(nullptr, std::memory_order_relaxed);
+      return r;
+    }
+    // Acquire: pairs with nothing new (this thread put the item); the RMW
+    // decides between us and a thief.
+    return w->run_next.exchange(nullptr, std::memory_order_acquire);
+  }
   // An idle worker takes another worker's waiting run-next item, if any,
   // and resubmits it (onto its own deque). True if it took one.
   bool StealRunNext(internal::Worker* w) noexcept;
@@ -512,6 +552,8 @@ class Scheduler {
   WorkerDispatch* const dispatch_;
   // dispatch_->wants_task_hooks(), read once.
   const bool dispatch_hooks_;
+  // num_workers() == 1 (the run-next slot's fast path).
+  const bool single_worker_;
   std::vector<std::unique_ptr<internal::Worker>> workers_;
   internal::InjectionQueue injection_;
 
