@@ -15,6 +15,35 @@
 
 namespace moirai::async {
 
+// The runtime's hold
+// ------------------
+//
+// A scheduler's drain waits for its holds (sched/layer.h). Instead of one
+// hold per fiber (two seq_cst read-modify-writes on the scheduler's shared
+// pending count per spawn), the runtime keeps one hold from Create until
+// the scheduler's shutdown has begun and no fiber is live, and folds the
+// decision into live_fibers_, which every spawn and finish updates anyway:
+//
+//   * BeginSpawn adds 1 (seq_cst). If kHoldReleased is not set, the
+//     runtime's hold is still held and, with the count above 0 now, stays
+//     held until this fiber finishes. If it is set (a shutdown began and
+//     every fiber had finished), the fiber takes a hold of its own.
+//   * OnFiberFinished gives back an own hold first, then takes 1 off with
+//     a CAS that also sets kHoldReleased when the count reaches 0 while
+//     kDraining is set; whoever sets kHoldReleased gives the hold back,
+//     exactly once. The hold keeps the scheduler alive until then (its
+//     shutdown waits for it), although the runtime may be gone once the
+//     count read 0.
+//   * OnShutdown sets kDraining with a CAS that also sets kHoldReleased
+//     when the count is 0; ~Runtime (count 0, no more spawns) sets
+//     kHoldReleased if nobody did.
+//
+// All three are read-modify-writes of one word, so their order is the
+// word's modification order: a spawn either comes before the CAS that
+// releases the hold (then that CAS saw its count and did not release) or
+// after it (then it sees kHoldReleased and holds for itself). A drain
+// therefore returns only after every fiber, as with per-fiber holds.
+
 namespace {
 // ~Runtime: how often it reports fibers that outlive their cancellation.
 constexpr absl::Duration kStuckFiberReportPeriod = absl::Seconds(5);
@@ -53,15 +82,23 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(
   } else {
     rt->scheduler_ = options.scheduler;
   }
-  absl::StatusOr<sched::LayerHandle> layer =
-      sched::LayerHandle::Attach(rt->scheduler_, rt.get());
-  if (!layer.ok()) return layer.status();
-  rt->layer_ = *std::move(layer);
+  // Everything the destructor touches exists before the first failure.
   rt->fibers_ =
       std::make_unique<internal::FiberRegistry>(rt->scheduler_->num_workers());
   rt->stacks_.EnableWorkerCaches(rt->scheduler_->num_workers());
   rt->timers_ = std::make_unique<internal::TimerQueue>();
   rt->io_ = std::make_unique<internal::IoService>();
+  absl::StatusOr<sched::LayerHandle> layer =
+      sched::LayerHandle::Attach(rt->scheduler_, rt.get());
+  if (!layer.ok()) return layer.status();
+  rt->layer_ = *std::move(layer);
+  // The runtime's hold (see "The runtime's hold" below); until it is taken
+  // live_fibers_ says kHoldReleased, so the destructor gives nothing back.
+  if (!rt->layer_.AcquireHold()) {
+    return absl::FailedPreconditionError(
+        "Runtime::Create: the scheduler is shutting down");
+  }
+  rt->live_fibers_.store(0, std::memory_order_relaxed);
   return rt;
 }
 
@@ -81,12 +118,18 @@ Runtime::~Runtime() {
   // fiber's last writes happen before the teardown below.
   core::MonoTime report_at = core::MonoTime::After(kStuckFiberReportPeriod);
   for (std::uint32_t n;
-       (n = live_fibers_.load(std::memory_order_acquire)) != 0;) {
+       ((n = live_fibers_.load(std::memory_order_acquire)) & kLiveMask) != 0;) {
     if (core::internal::FutexWait(&live_fibers_, n, report_at) ==
         core::internal::FutexWaitResult::kTimedOut) {
       ReportStuckFibers();
       report_at = core::MonoTime::After(kStuckFiberReportPeriod);
     }
+  }
+  // No fiber is live and none may be spawned now: give back the runtime's
+  // hold unless a shutdown's last fiber did (see "The runtime's hold").
+  if ((live_fibers_.fetch_or(kHoldReleased, std::memory_order_seq_cst) &
+       kHoldReleased) == 0) {
+    layer_.ReleaseHold();
   }
   // Detach before the owned scheduler's shutdown, which would call back.
   layer_ = sched::LayerHandle();
@@ -111,20 +154,32 @@ int Runtime::WorkerSlot() const noexcept {
   return scheduler_->CallingWorkerIndex();
 }
 
-absl::Status Runtime::BeginSpawn() noexcept {
-  if (!layer_.AcquireHold()) {
-    return absl::FailedPreconditionError(
-        "Runtime::Spawn: the scheduler is shutting down");
+Runtime::SpawnTicket Runtime::BeginSpawn() noexcept {
+  // seq_cst: see "The runtime's hold".
+  const std::uint32_t v = live_fibers_.fetch_add(1, std::memory_order_seq_cst);
+  if (MOIRAI_LIKELY((v & kHoldReleased) == 0)) {
+    // Covered by the runtime's hold. Off the scheduler's workers a spawn is
+    // refused once its shutdown began, as LayerHandle::AcquireHold refuses.
+    if (MOIRAI_UNLIKELY(scheduler_->shutting_down()) &&
+        scheduler_->CallingWorkerIndex() < 0) {
+      OnFiberFinished(/*own_hold=*/false);
+      return {false, false};
+    }
+    return {true, false};
   }
-  return absl::OkStatus();
+  // The runtime's hold is gone: this fiber holds for itself (refused off
+  // the workers, the shutdown having begun).
+  if (!layer_.AcquireHold()) {
+    OnFiberFinished(/*own_hold=*/false);
+    return {false, false};
+  }
+  return {true, true};
 }
 
-void Runtime::AbortSpawn() noexcept { layer_.ReleaseHold(); }
-
-void Runtime::FinishSpawn(internal::FiberBase* fiber) noexcept {
-  // Relaxed: the counts are only compared with zero by the destructor, which
+void Runtime::FinishSpawn(internal::FiberBase* fiber, bool own_hold) noexcept {
+  fiber->own_hold_ = own_hold;
+  // Relaxed: the count is only compared with zero by the destructor, which
   // runs after every Spawn() call returned (its caller's responsibility).
-  live_fibers_.fetch_add(1, std::memory_order_relaxed);
   live_blocks_.fetch_add(1, std::memory_order_relaxed);
   fibers_->Add(fiber, WorkerSlot());
   // seq_cst, against CancelAll's seq_cst store of cancel_all_ before it
@@ -144,14 +199,12 @@ absl::Status Runtime::WaitForFibers(absl::Duration timeout) {
   const core::MonoTime deadline = core::MonoTime::After(timeout);
   // Acquire pairs with the release decrement in OnFiberFinished().
   for (std::uint32_t n;
-       (n = live_fibers_.load(std::memory_order_acquire)) != 0;) {
+       ((n = live_fibers_.load(std::memory_order_acquire)) & kLiveMask) != 0;) {
     if (core::internal::FutexWait(&live_fibers_, n, deadline) ==
             core::internal::FutexWaitResult::kTimedOut &&
-        live_fibers_.load(std::memory_order_acquire) != 0) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("Runtime::WaitForFibers: ",
-                       live_fibers_.load(std::memory_order_relaxed),
-                       " fiber(s) still alive"));
+        live_fibers() != 0) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "Runtime::WaitForFibers: ", live_fibers(), " fiber(s) still alive"));
     }
   }
   return absl::OkStatus();
@@ -166,9 +219,19 @@ void Runtime::CancelAll() noexcept {
 }
 
 void Runtime::OnShutdown(sched::ShutdownMode mode) noexcept {
-  // kDrain: the scheduler waits for every fiber's hold. kCancelPending:
-  // cancel them, so that they unwind and their holds end.
+  // kDrain: the scheduler waits for the runtime's hold, which ends with the
+  // last fiber. kCancelPending: cancel them, so that they unwind.
   if (mode == sched::ShutdownMode::kCancelPending) CancelAll();
+  // seq_cst: see "The runtime's hold".
+  std::uint32_t v = live_fibers_.load(std::memory_order_relaxed);
+  std::uint32_t next;
+  bool release;
+  do {
+    release = (v & kLiveMask) == 0 && (v & kHoldReleased) == 0;
+    next = v | kDraining | (release ? kHoldReleased : 0u);
+  } while (!live_fibers_.compare_exchange_weak(
+      v, next, std::memory_order_seq_cst, std::memory_order_relaxed));
+  if (release) layer_.ReleaseHold();
 }
 
 void Runtime::ReportStuckFibers() {
@@ -184,19 +247,31 @@ void Runtime::ReportStuckFibers() {
                "moirai: ~async::Runtime still waiting for %u cancelled "
                "fiber(s) that have not finished (task ids: %s%s); a fiber "
                "that ignores cancellation keeps the runtime alive\n",
-               live_fibers_.load(std::memory_order_relaxed), ids.c_str(),
-               shown > 16 ? ", ..." : "");
+               live_fibers(), ids.c_str(), shown > 16 ? ", ..." : "");
 }
 
-void Runtime::OnFiberFinished() noexcept {
-  // The hold first: once live_fibers_ reads 0 the destructor may detach the
+void Runtime::OnFiberFinished(bool own_hold) noexcept {
+  // An own hold first: once the count reads 0 the destructor may detach the
   // layer (and, for a scheduler it does not own, the Runtime may be gone).
-  layer_.ReleaseHold();
-  // Release: see the destructor. The wake may land after the destructor
-  // returned; a futex wake on a dead address is harmless.
-  if (live_fibers_.fetch_sub(1, std::memory_order_release) == 1) {
-    core::internal::FutexWakeAll(&live_fibers_);
-  }
+  if (MOIRAI_UNLIKELY(own_hold)) layer_.ReleaseHold();
+  sched::Scheduler* const scheduler = scheduler_;
+  // seq_cst (so release too, for the destructor's acquire): see "The
+  // runtime's hold".
+  std::uint32_t v = live_fibers_.load(std::memory_order_relaxed);
+  std::uint32_t next;
+  bool release;
+  do {
+    next = v - 1;
+    release = (next & kLiveMask) == 0 && (v & kDraining) != 0 &&
+              (v & kHoldReleased) == 0;
+    if (release) next |= kHoldReleased;
+  } while (!live_fibers_.compare_exchange_weak(
+      v, next, std::memory_order_seq_cst, std::memory_order_relaxed));
+  // The runtime may be gone from here on; the hold keeps the scheduler.
+  if (release) sched::LayerHandle::ReleaseHoldOn(scheduler);
+  // The wake may land after the destructor returned; a futex wake on a dead
+  // address is harmless.
+  if ((next & kLiveMask) == 0) core::internal::FutexWakeAll(&live_fibers_);
 }
 
 void Runtime::OnControlBlockFreed(const internal::Stack& stack,

@@ -80,6 +80,7 @@
 #include "moirai/async/internal/fiber.h"
 #include "moirai/async/internal/stack_pool.h"
 #include "moirai/async/internal/timer_queue.h"
+#include "moirai/core/arch.h"
 #include "moirai/core/cancellation.h"
 #include "moirai/core/priority.h"
 #include "moirai/core/task_id.h"
@@ -259,24 +260,28 @@ class Runtime : private sched::Layer {
     using Impl = internal::FiberImpl<std::decay_t<F>, R>;
     static_assert(alignof(Impl) <= internal::kControlBlockAlignment,
                   "over-aligned fiber callables are not supported");
-    if (absl::Status s = BeginSpawn(); !s.ok()) return JoinHandle<R>(s);
+    const SpawnTicket ticket = BeginSpawn();
+    if (MOIRAI_UNLIKELY(!ticket.accepted)) {
+      return JoinHandle<R>(absl::FailedPreconditionError(
+          "Runtime::Spawn: the scheduler is shutting down"));
+    }
     absl::StatusOr<internal::Stack> stack = stacks_.Allocate(WorkerSlot());
     if (!stack.ok()) {
-      AbortSpawn();
+      OnFiberFinished(ticket.own_hold);
       return JoinHandle<R>(stack.status());
     }
     // Below the stack's guard; on the heap when too large (stack_pool.h).
     void* block = internal::AllocateControlBlock(*stack, sizeof(Impl));
     if (block == nullptr) {
       stacks_.Release(*stack, WorkerSlot());
-      AbortSpawn();
+      OnFiberFinished(ticket.own_hold);
       return JoinHandle<R>(
           absl::ResourceExhaustedError("no memory for a fiber control block"));
     }
     auto* fiber = new (block) Impl(this, *stack, std::forward<F>(f));
     fiber->Prepare(fiber, options.priority, options.deadline,
                    options.cancellation);
-    FinishSpawn(fiber);
+    FinishSpawn(fiber, ticket.own_hold);
     return JoinHandle<R>(static_cast<internal::ResultFiber<R>*>(fiber));
   }
 
@@ -292,7 +297,7 @@ class Runtime : private sched::Layer {
   //
   // Fibers spawned and not finished.
   std::uint32_t live_fibers() const noexcept {
-    return live_fibers_.load(std::memory_order_acquire);
+    return live_fibers_.load(std::memory_order_acquire) & kLiveMask;
   }
 
   // Runtime::WaitForFibers()
@@ -320,14 +325,19 @@ class Runtime : private sched::Layer {
   // The calling thread's worker index when it is a worker of scheduler_
   // (its slot in stacks_' worker caches), else -1.
   int WorkerSlot() const noexcept;
-  // Spawn's steps around building the control block: BeginSpawn takes the
-  // fiber's hold on the scheduler (sched/layer.h), AbortSpawn gives it back
-  // when no stack could be had, FinishSpawn counts and registers the fiber
-  // (cancelling it after CancelAll) and makes it ready.
-  absl::Status BeginSpawn() noexcept;
-  void AbortSpawn() noexcept;
-  void FinishSpawn(internal::FiberBase* fiber) noexcept;
-  void OnFiberFinished() noexcept;
+  // Spawn's steps around building the control block: BeginSpawn counts the
+  // fiber as live, covered by the runtime's scheduler hold or, after that
+  // ended, by a hold of its own (see "The runtime's hold" in runtime.cc);
+  // OnFiberFinished undoes it (also when no stack could be had);
+  // FinishSpawn registers the fiber (cancelling it after CancelAll) and
+  // makes it ready.
+  struct SpawnTicket {
+    bool accepted;
+    bool own_hold;
+  };
+  SpawnTicket BeginSpawn() noexcept;
+  void FinishSpawn(internal::FiberBase* fiber, bool own_hold) noexcept;
+  void OnFiberFinished(bool own_hold) noexcept;
   // ~Runtime: writes the live fibers' ids to stderr.
   void ReportStuckFibers();
   // sched::Layer: a cancelling scheduler shutdown cancels every fiber.
@@ -346,8 +356,14 @@ class Runtime : private sched::Layer {
   std::unique_ptr<internal::FiberRegistry> fibers_;
   // Set by CancelAll: fibers spawned afterwards start cancelled.
   std::atomic<bool> cancel_all_{false};
-  // Futex word: fibers spawned and not finished.
-  std::atomic<std::uint32_t> live_fibers_{0};
+  // Futex word: the fibers spawned and not finished (kLiveMask), and the
+  // state of the runtime's scheduler hold (see "The runtime's hold" in
+  // runtime.cc): kDraining once the scheduler's shutdown told us,
+  // kHoldReleased once the hold was given back.
+  static constexpr std::uint32_t kLiveMask = (1u << 30) - 1;
+  static constexpr std::uint32_t kDraining = 1u << 30;
+  static constexpr std::uint32_t kHoldReleased = 1u << 31;
+  std::atomic<std::uint32_t> live_fibers_{kHoldReleased};
   // Control blocks not yet freed (fibers plus JoinHandles keeping them).
   std::atomic<std::uint32_t> live_blocks_{0};
 };

@@ -194,6 +194,39 @@ TEST_P(SeamTest, DrainingShutdownWaitsForSleepingFibers) {
   EXPECT_EQ(rt->live_fibers(), 0u);
 }
 
+// The runtime keeps one scheduler hold while it has fibers (runtime.cc,
+// "The runtime's hold"); a drain that begins with no fiber live ends it.
+// A fiber spawned after that, by a task still running in the drain, must
+// hold the drain for itself: it runs to the end before Shutdown returns.
+// Also: a fiber spawned off the workers once the shutdown began is refused.
+TEST_P(SeamTest, FiberSpawnedByATaskDuringADrainIsWaitedFor) {
+  auto s = MakeScheduler(GetParam());
+  auto rt = RuntimeOn(s.get());
+  std::latch go(1);
+  std::atomic<bool> done{false};
+  std::atomic<bool> spawned{false};
+  ASSERT_TRUE(s->Submit(core::Task([&] {
+                 go.wait();
+                 auto h = rt->Spawn([&] {
+                   if (async::SleepFor(absl::Milliseconds(20)).ok()) {
+                     done.store(true);
+                   }
+                 });
+                 spawned.store(h.id().valid());
+                 h.Detach();
+               })).ok());
+  std::thread shutdown([&] { s->Shutdown(sched::ShutdownMode::kDrain); });
+  while (!s->shutting_down()) std::this_thread::yield();
+  // Off the workers, after the shutdown began: refused.
+  EXPECT_EQ(rt->Spawn([] {}).Join().code(),
+            absl::StatusCode::kFailedPrecondition);
+  go.count_down();
+  shutdown.join();
+  EXPECT_TRUE(spawned.load());
+  EXPECT_TRUE(done.load());
+  EXPECT_EQ(rt->live_fibers(), 0u);
+}
+
 // One worker; a plain task queues a setter S, then a fiber that spins
 // `while (!flag) Yield();`. The old Yield pushed the fiber LIFO onto the
 // deque and popped it straight back: 2,000,000 yields and counting. Now a

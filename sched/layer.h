@@ -160,6 +160,15 @@ class LayerHandle {
   // Ends a hold taken by AcquireHold(). Its work must not be submitted again.
   void ReleaseHold() noexcept { scheduler_->FinishCounted(); }
 
+  // LayerHandle::ReleaseHoldOn()
+  //
+  // ReleaseHold() without a handle, for a layer that may be gone by then:
+  // the hold being released keeps `scheduler` alive (its shutdown waits
+  // for it).
+  static void ReleaseHoldOn(Scheduler* scheduler) noexcept {
+    scheduler->FinishCounted();
+  }
+
   // LayerHandle::SubmitContinuation()
   //
   // Queues `task`, which continues held work: on the calling worker's own

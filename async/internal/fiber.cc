@@ -88,8 +88,9 @@ void FiberBase::Finish() noexcept {
     reinterpret_cast<Waiter*>(prev)->Wake();
   }
   Runtime* rt = runtime_;
+  const bool own_hold = own_hold_;
   Release();
-  rt->OnFiberFinished();
+  rt->OnFiberFinished(own_hold);
 }
 
 void FiberBase::RegisterCancellation() noexcept {

@@ -303,7 +303,11 @@ class FiberBase : public ExecutionContext, public FiberRegistryLinks {
   // Finish().
   core::CancellationRegistration cancel_registration_;
   bool cancel_registered_ = false;  // fiber (then Finish) only
-  Action action_ = Action::kNone;   // written on the fiber, read by RunSlice
+  // Set by Runtime::FinishSpawn: the fiber took a scheduler hold of its own
+  // (spawned after the runtime's hold ended; see runtime.cc), which its
+  // Finish gives back.
+  bool own_hold_ = false;
+  Action action_ = Action::kNone;  // written on the fiber, read by RunSlice
   // Who resumes this fiber after a park (wake_state.h). The canceller only
   // resumes a fiber in a cancellable park; the fiber then claims its own
   // Waiter (or, having lost the claim, parks again for the winner's Unpark).
