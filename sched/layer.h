@@ -18,9 +18,12 @@
 //     their thread. Nothing runs nested on a fiber's stack.
 //
 //   * Holds: work alive outside the queues. `AcquireHold()` counts one unit
-//     of such work (a live fiber) in the scheduler's pending count, so that
+//     of such work in the scheduler's pending count, so that
 //     `Shutdown(kDrain)` waits for it as it waits for queued tasks;
-//     `ReleaseHold()` ends it. A holder resubmits its work with
+//     `ReleaseHold()` ends it. (async takes one hold for all its live
+//     fibers, given back once a shutdown began and the last one finished;
+//     see "The runtime's hold" in async/runtime.cc.) A holder resubmits its
+//     work with
 //     `SubmitContinuation()`, which the scheduler always accepts and always
 //     runs, during a drain or a cancelling shutdown too: the hold, not the
 //     task, is what the shutdown accounts for.
