@@ -23,10 +23,9 @@
 //     `ReleaseHold()` ends it. (async takes one hold for all its live
 //     fibers, given back once a shutdown began and the last one finished;
 //     see "The runtime's hold" in async/runtime.cc.) A holder resubmits its
-//     work with
-//     `SubmitContinuation()`, which the scheduler always accepts and always
-//     runs, during a drain or a cancelling shutdown too: the hold, not the
-//     task, is what the shutdown accounts for.
+//     work with `SubmitContinuation()`, which the scheduler always accepts
+//     and always runs, during a drain or a cancelling shutdown too: the
+//     hold, not the task, is what the shutdown accounts for.
 //
 //   * Shutdown. `Scheduler::Shutdown()` first stops new submissions, then
 //     calls `Layer::OnShutdown(mode)` on every attached layer (before it
