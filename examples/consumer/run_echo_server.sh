@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Runs the README's echo server (`@moirai//async/examples:echo_server`) for one
-# connection on a free port and checks that a line comes back unchanged.
+# Runs the README's echo server (`@moirai//async/examples:echo_server`) on a
+# free port, checks that a line sent to it comes back unchanged, and stops it.
+# tools/check_consumer.sh calls it with the path of the built binary.
+#
+# The server runs with --connections=0 (serve until killed), as the README's
+# usage line shows, and is stopped with SIGTERM once the echo came back.
 set -euo pipefail
 server="$1"
-out="${TEST_TMPDIR:-$(mktemp -d)}/echo_server.out"
-"$server" --port=0 --connections=1 --workers=2 >"$out" &
+out="$(mktemp)"
+trap 'kill "$pid" 2>/dev/null || true; rm -f "$out"' EXIT
+"$server" --port=0 --connections=0 --workers=2 >"$out" &
 pid=$!
 port=""
 for _ in $(seq 1 100); do
@@ -12,11 +17,10 @@ for _ in $(seq 1 100); do
   [ -n "$port" ] && break
   sleep 0.1
 done
-[ -n "$port" ] || { echo "echo_server did not start"; kill "$pid" || true; exit 1; }
+[ -n "$port" ] || { echo "echo_server did not start"; exit 1; }
 exec 3<>"/dev/tcp/127.0.0.1/$port"
 printf 'hello moirai\n' >&3
-IFS= read -r -t 10 reply <&3
+IFS= read -r -t 10 reply <&3 || { echo "no reply from echo_server"; exit 1; }
 exec 3>&-
-wait "$pid"
 [ "$reply" = "hello moirai" ] || { echo "echo_server replied '$reply'"; exit 1; }
 echo "echo_server echoed: $reply"
