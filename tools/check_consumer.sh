@@ -67,7 +67,7 @@ if [ "$rc" = 0 ]; then
   contract_fail "the refused targets built: private Moirai targets are visible to other workspaces"
 fi
 for t in "${refused[@]}"; do
-  dep="$(bq "kind('cc_library', deps($t, 1)) intersect @moirai//...")"
+  dep="$(bq "kind('cc_library', deps($t, 1)) intersect $(moirai_universe @moirai)")"
   if grep -qF "target '$dep' is not visible from target '$t'" "$log"; then
     contract_ok "$t is refused: $dep is not visible"
   else
@@ -81,7 +81,7 @@ rm -f "$log"
 
 # 3b: what an outside target sees. --output=build prints each rule's
 # testonly flag and headers; records are separated by "cc_library(".
-visible="$(bq 'visible(//:multi_package_test, kind("cc_library", @moirai//...))' --output=build)"
+visible="$(bq "visible(//:multi_package_test, kind('cc_library', $(moirai_universe @moirai)))" --output=build)"
 bad="$(awk '
   /^# /           { where = $2 }
   /^cc_library\(/ { name = ""; testonly = 0; hdrs = "" }

@@ -76,6 +76,7 @@ libs() { echo "(kind('cc_library', //$1/...) except attr(testonly, 1, //$1/...))
 # Every top-level package must have a place in the layering.
 for build in */BUILD.bazel; do
   dir="${build%%/*}"
+  [[ "$dir" == bazel-* ]] && continue  # Bazel's convenience symlinks
   known=0
   for p in "${MOIRAI_PACKAGES[@]}" "${MOIRAI_NON_LIBRARY_DIRS[@]}"; do
     [ "$p" = "$dir" ] && known=1

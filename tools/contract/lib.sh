@@ -9,6 +9,19 @@ MOIRAI_PACKAGES=(core sync memory lockfree numa sched async)
 # Top-level directories with BUILD files that are not library packages.
 MOIRAI_NON_LIBRARY_DIRS=(tools third_party)
 
+# moirai_universe REPO: a query expression for every Moirai package, as
+# seen from REPO ("" inside this workspace, "@moirai" from a consumer). Not
+# `@moirai//...`: from another workspace that pattern also descends into this
+# checkout's bazel-* convenience symlinks (the main build's execroot) and
+# fails to load the packages it finds there.
+moirai_universe() {
+  local repo="$1" expr="" d
+  for d in "${MOIRAI_PACKAGES[@]}" "${MOIRAI_NON_LIBRARY_DIRS[@]}"; do
+    expr+=" + $repo//$d/..."
+  done
+  echo "(${expr# + })"
+}
+
 contract_failures=0
 
 contract_fail() {
