@@ -4,14 +4,23 @@
 # test target per configuration). Exits non-zero if anything failed or did not
 # build.
 #
-#   tools/run_tests.sh                 every configuration
+# The pseudo-configuration `contract` runs the checks of the Bazel consumer
+# contract instead of tests, one count each: every label in README.md
+# resolves (tools/check_readme_labels.sh), the layering and umbrella rules
+# hold (tools/check_layering.sh), and the consumer workspace in
+# examples/consumer builds, runs and is refused Moirai's private targets
+# (tools/check_consumer.sh).
+#
+#   tools/run_tests.sh                 every configuration, then `contract`
 #   tools/run_tests.sh --configs=default,tsan
+#   tools/run_tests.sh --configs=contract   only the contract checks
 #   tools/run_tests.sh --stress        also run the long `stress` variants
-#   tools/run_tests.sh -- //sync/...   only these targets
+#   tools/run_tests.sh -- //sync/...   only these targets (no `contract`
+#                                      unless --configs names it)
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-configs="default,asan,tsan,clang"
+configs=""
 stress=0
 targets=()
 while (($#)); do
@@ -23,6 +32,10 @@ while (($#)); do
   esac
   shift
 done
+if [ -z "$configs" ]; then
+  configs="default,asan,tsan,clang"
+  ((${#targets[@]})) || configs+=",contract"
+fi
 ((${#targets[@]})) || targets=(//...)
 
 logdir="$(mktemp -d)"
@@ -31,6 +44,25 @@ total_fail=0
 status=0
 IFS=',' read -ra config_list <<<"$configs"
 for config in "${config_list[@]}"; do
+  if [ "$config" = contract ]; then
+    pass=0
+    fail=0
+    for check in check_readme_labels check_layering check_consumer; do
+      echo "=== tools/$check.sh"
+      if "tools/$check.sh"; then
+        echo "contract:$check PASSED"
+        pass=$((pass + 1))
+      else
+        echo "contract:$check FAILED"
+        fail=$((fail + 1))
+      fi
+    done
+    echo "--- $config: $pass passed, $fail failed"
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+    ((fail)) && status=1
+    continue
+  fi
   # Results are never taken from the cache: a concurrency test that passed once
   # must keep passing, so every run runs every test (builds still hit the cache).
   flags=(--keep_going --test_summary=short --nocache_test_results)

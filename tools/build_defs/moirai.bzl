@@ -1,7 +1,12 @@
 """The one set of build macros every Moirai package uses.
 
-- moirai_cc_library: public include path `moirai/<pkg>/<header>.h`, common copts,
-  public visibility unless the target lives in `<pkg>/internal` (repo-only).
+- moirai_cc_library: public include path `moirai/<pkg>/<header>.h`, common copts.
+  Visibility, unless given: repo-only (`//:__subpackages__`) for a testonly
+  helper, for a target whose headers all live in `<pkg>/internal/`, and for
+  every target of an `internal` package; otherwise the package's
+  `default_visibility` (public in every library package). A consumer
+  workspace (`@moirai//...`) therefore cannot depend on a private target by
+  accident (tools/check_consumer.sh checks it).
 - moirai_cc_test: a GoogleTest binary with the same copts.
 - moirai_cc_benchmark: a Google Benchmark `cc_binary` tagged `benchmark`.
 """
@@ -28,12 +33,22 @@ MOIRAI_COPTS = [
 
 _INTERNAL_VISIBILITY = ["//:__subpackages__"]
 
-def _package_visibility(visibility):
+def _is_internal_header(hdr):
+    return hdr.startswith("internal/") or "/internal/" in hdr
+
+def _package_visibility(visibility, hdrs, testonly):
     if visibility != None:
         return visibility
     if "/internal" in native.package_name() or native.package_name().endswith("internal"):
         return _INTERNAL_VISIBILITY
-    return ["//visibility:public"]
+    if testonly:
+        return _INTERNAL_VISIBILITY
+    if hdrs and all([_is_internal_header(h) for h in hdrs]):
+        return _INTERNAL_VISIBILITY
+
+    # The package's default_visibility: public in the library packages,
+    # private where a package says so (tools/cli, async).
+    return None
 
 def _copts(copts):
     return select({
@@ -52,7 +67,7 @@ def moirai_cc_library(name, hdrs = [], srcs = [], deps = [], copts = [], visibil
         copts = _copts(copts),
         include_prefix = "moirai/" + pkg,
         strip_include_prefix = "/" + pkg,
-        visibility = _package_visibility(visibility),
+        visibility = _package_visibility(visibility, hdrs, kwargs.get("testonly", False)),
         **kwargs
     )
 
