@@ -38,17 +38,7 @@ namespace {
 
 using core::MonoTime;
 using internal::MakeScheduler;
-
-// Waits (with a generous bound, never asserting time) until `pred` holds.
-template <typename Pred>
-bool WaitFor(Pred pred) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (!pred()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(1));
-  }
-  return true;
-}
+using internal::WaitFor;
 
 // A per-worker FIFO of jobs, each released at its time; holds one
 // scheduler hold per queued job so that a drain waits for it.

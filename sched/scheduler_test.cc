@@ -46,17 +46,7 @@ constexpr int kRoots = 2000;
 
 using internal::MakeScheduler;
 using internal::OccupyWorker;
-
-// Waits (with a generous bound, never asserting time) until `pred` holds.
-template <typename Pred>
-bool WaitFor(Pred pred) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (!pred()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(1));
-  }
-  return true;
-}
+using internal::WaitFor;
 
 TEST(SchedulerTest, CreateRejectsBadOptions) {
   EXPECT_EQ(Scheduler::Create({.num_workers = -1}).status().code(),

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "moirai/sched/scheduler.h"
 
@@ -39,6 +41,18 @@ inline void OccupyWorker(Scheduler* s, std::latch* release) {
                  release->wait();
                })).ok());
   running->wait();
+}
+
+// WaitFor(): waits (with a generous bound, never asserting time) until
+// `pred` holds; false if it never did.
+template <typename Pred>
+bool WaitFor(Pred pred) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (!pred()) {
+    if (absl::Now() > deadline) return false;
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  return true;
 }
 
 struct TestConfig {
