@@ -147,7 +147,13 @@ class MsQueue {
                                       std::memory_order_relaxed);
         continue;
       }
-      if (head_.compare_exchange_weak(head, next, std::memory_order_acquire,
+      // acq_rel on success: the release half passes on what our acquire of
+      // `next` (the linking CAS in Emplace) made visible -- the node's
+      // construction -- to the next popper, which reaches the node by
+      // acquire-loading head_ and reads its `next`; head_ and `next` are
+      // different atomics, so without it that popper's read races with the
+      // node's initialisation (found by TSan in queue_linearizability_test).
+      if (head_.compare_exchange_weak(head, next, std::memory_order_acq_rel,
                                       std::memory_order_relaxed)) {
         // `next` is the new dummy; only we touch its item (others can retire
         // the node, but it is not freed while we are pinned).
