@@ -36,60 +36,59 @@ struct CancellationNode {
 //     the node), or nullptr; running_thread_ is the thread running it.
 //   * cancelled_ only goes false -> true, under mu_.
 //
-// Lifetime: refs_ counts sources, tokens, registrations and in-flight
-// Cancel() calls; the state is deleted when it drops to zero. sources_
-// counts sources only (for CanBeCancelled()).
+// Lifetime: counts_ holds two counts in one word, so that a source's
+// arrival or departure is one atomic update, not two:
+//   * the low 32 bits count references: sources, tokens, registrations and
+//     in-flight Cancel() calls;
+//   * the high 32 bits count sources only (for CanBeCancelled()).
+// Invariant: sources <= references (every source holds a reference), so the
+// references reach zero only with the sources, and the word is then 0. The
+// state is recycled (StateCache below) at that point.
 class CancellationState {
  public:
+  static constexpr std::uint64_t kRef = 1;
+  static constexpr std::uint64_t kSource = std::uint64_t{1} << 32;
+  static constexpr std::uint64_t kRefMask = kSource - 1;
+
   CancellationState() = default;
   CancellationState(const CancellationState&) = delete;
   CancellationState& operator=(const CancellationState&) = delete;
+  ~CancellationState() = default;
 
-  ~CancellationState() {
-    // Must come first. The parent link's callback may be running on the
-    // parent's cancelling thread. If its TryRef() had succeeded, refs_ could
-    // not be zero now, unless that callback dropped the last reference itself
-    // (then we run on that thread and Unregister does not wait). Otherwise it
-    // found refs_ == 0 and is returning; Unregister waits for it, so no
-    // callback touches `this` after the destructor.
-    parent_link_.Unregister();
-  }
+  // New(): a fresh state holding one source (the caller's); Recycle(): its
+  // end, when the last reference is gone. Both defined after StateCache.
+  static CancellationState* NewWithSource();
+  static void Recycle(CancellationState* state) noexcept;
+  static void Delete(CancellationState* state) noexcept;
 
   void Ref() noexcept {
     // Relaxed: taking a new reference requires already holding one, which
     // keeps the state alive; nothing is published by the increment.
-    refs_.fetch_add(1, std::memory_order_relaxed);
+    counts_.fetch_add(kRef, std::memory_order_relaxed);
   }
 
   // Takes a reference unless the count already reached zero (the state is
-  // being destroyed). Used only by the parent link callback.
+  // being recycled). Used only by the parent link callback.
   bool TryRef() noexcept {
-    std::uint32_t n = refs_.load(std::memory_order_relaxed);
-    while (n != 0) {
+    std::uint64_t n = counts_.load(std::memory_order_relaxed);
+    while ((n & kRefMask) != 0) {
       // Relaxed for the same reason as Ref(); the CAS makes 0 sticky.
-      if (refs_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) {
+      if (counts_.compare_exchange_weak(n, n + kRef,
+                                        std::memory_order_relaxed)) {
         return true;
       }
     }
     return false;
   }
 
-  void Unref() noexcept {
-    // acq_rel: the release orders this owner's uses of the state before the
-    // decrement; the acquire on the final decrement makes every other
-    // owner's uses happen before the delete.
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
-  }
+  void Unref() noexcept { Release(kRef); }
 
   void AddSource() noexcept {
-    Ref();
-    // Relaxed: sources_ is only a hint for CanBeCancelled().
-    sources_.fetch_add(1, std::memory_order_relaxed);
+    // Relaxed, as Ref(); the source count is only a hint for
+    // CanBeCancelled().
+    counts_.fetch_add(kSource + kRef, std::memory_order_relaxed);
   }
-  void RemoveSource() noexcept {
-    sources_.fetch_sub(1, std::memory_order_relaxed);
-    Unref();
-  }
+  void RemoveSource() noexcept { Release(kSource + kRef); }
 
   bool IsCancelled() const noexcept {
     // Acquire pairs with the release store in Cancel(): what the cancelling
@@ -98,7 +97,8 @@ class CancellationState {
   }
 
   bool CanBeCancelled() const noexcept {
-    return IsCancelled() || sources_.load(std::memory_order_relaxed) > 0 ||
+    return IsCancelled() ||
+           counts_.load(std::memory_order_relaxed) >= kSource ||
            parent_.CanBeCancelled();
   }
 
@@ -188,6 +188,33 @@ class CancellationState {
   }
 
  private:
+  // Drops `delta` (a reference, or a source and its reference).
+  void Release(std::uint64_t delta) noexcept {
+    // acq_rel: the release orders this owner's uses of the state before the
+    // decrement; the acquire on the final decrement makes every other
+    // owner's uses happen before the state is reset and reused.
+    if (counts_.fetch_sub(delta, std::memory_order_acq_rel) == delta) {
+      Recycle(this);
+    }
+  }
+
+  // Returns a state whose references all ended to the fresh state.
+  void Reset() noexcept {
+    // Must come first. The parent link's callback may be running on the
+    // parent's cancelling thread. If its TryRef() had succeeded, the count
+    // could not be zero now, unless that callback dropped the last reference
+    // itself (then we run on that thread and Unregister does not wait).
+    // Otherwise it found zero and is returning; Unregister waits for it, so
+    // no callback touches `this` once it is reused.
+    parent_link_.Unregister();
+    parent_ = CancellationToken();
+    // Relaxed: nobody else references the state; whoever takes it next
+    // publishes it (to other threads) the way any fresh state is published.
+    cancelled_.store(false, std::memory_order_relaxed);
+    // running_thread_ keeps a stale id: it is read only while running_ is
+    // set, and Cancel() sets both together.
+  }
+
   void Unlink(CancellationNode* node) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (node->prev != nullptr) {
       node->prev->next = node->next;
@@ -203,8 +230,7 @@ class CancellationState {
     node->linked = false;
   }
 
-  std::atomic<std::uint32_t> refs_{0};
-  std::atomic<std::uint32_t> sources_{0};
+  std::atomic<std::uint64_t> counts_{0};
   std::atomic<bool> cancelled_{false};
 
   AnnotatedMutex mu_;
@@ -218,6 +244,92 @@ class CancellationState {
   CancellationToken parent_;
   CancellationRegistration parent_link_;
 };
+
+// A per-thread cache of states whose references all ended, so that a
+// fiber or task that makes a source per run (async's fibers do) reuses one
+// instead of a heap allocation and a mutex and condition variable built and
+// torn down. Bounded (kCapacity per thread); freed when the thread exits. A
+// state released after that (by a later thread-local destructor) is deleted.
+// Off under AddressSanitizer, so that a use after the last release is still
+// reported as a use after free.
+class StateCache {
+ public:
+#if defined(__SANITIZE_ADDRESS__)
+  static constexpr int kCapacity = 0;
+#else
+  static constexpr int kCapacity = 32;
+#endif
+
+  CancellationState* Pop() noexcept {
+    return count_ > 0 ? items_[--count_] : nullptr;
+  }
+  // False when the cache is full or gone: the caller deletes `state`.
+  bool Push(CancellationState* state) noexcept;
+  void Drain() noexcept {
+    while (count_ > 0) CancellationState::Delete(items_[--count_]);
+    dead_ = true;
+  }
+
+ private:
+  CancellationState* items_[kCapacity > 0 ? kCapacity : 1] = {};
+  int count_ = 0;
+  bool registered_ = false;  // the Reaper below is armed
+  bool dead_ = false;        // the thread is exiting: cache nothing more
+};
+
+// States allocated and not yet deleted, cached ones included (process-wide;
+// a statistic only).
+std::atomic<std::int64_t> live_states{0};
+
+void CancellationState::Delete(CancellationState* state) noexcept {
+  delete state;
+  // Relaxed: a statistic.
+  live_states.fetch_sub(1, std::memory_order_relaxed);
+}
+
+// Trivially destructible, so that it stays usable (as "dead") while other
+// thread-locals are destroyed after the Reaper ran.
+constinit thread_local StateCache tls_state_cache;
+
+struct StateCacheReaper {
+  ~StateCacheReaper() { tls_state_cache.Drain(); }
+};
+thread_local StateCacheReaper tls_state_cache_reaper;
+
+bool StateCache::Push(CancellationState* state) noexcept {
+  if (dead_ || count_ >= kCapacity) return false;
+  if (!registered_) {
+    // The first use constructs the reaper, which registers its destructor
+    // for this thread's exit.
+    // (The asm keeps the odr-use, and with it the registration.)
+    StateCacheReaper* reaper = &tls_state_cache_reaper;
+    asm volatile("" : : "r"(reaper));
+    registered_ = true;
+  }
+  items_[count_++] = state;
+  return true;
+}
+
+CancellationState* CancellationState::NewWithSource() {
+  CancellationState* state = tls_state_cache.Pop();
+  if (state == nullptr) {
+    state = new CancellationState();
+    // Relaxed: a statistic for tests (LiveCancellationStatesForTesting).
+    live_states.fetch_add(1, std::memory_order_relaxed);
+  }
+  // Relaxed: the state is not shared yet (see Reset()).
+  state->counts_.store(kSource + kRef, std::memory_order_relaxed);
+  return state;
+}
+
+void CancellationState::Recycle(CancellationState* state) noexcept {
+  state->Reset();
+  if (!tls_state_cache.Push(state)) Delete(state);
+}
+
+std::int64_t LiveCancellationStatesForTesting() noexcept {
+  return live_states.load(std::memory_order_relaxed);
+}
 
 }  // namespace internal
 
@@ -288,9 +400,8 @@ CancellationRegistration CancellationToken::OnCancel(
 
 // --- CancellationSource ----------------------------------------------------
 
-CancellationSource::CancellationSource() : state_(new CancellationState()) {
-  state_->AddSource();
-}
+CancellationSource::CancellationSource()
+    : state_(CancellationState::NewWithSource()) {}
 
 CancellationSource::CancellationSource(const CancellationSource& other) noexcept
     : state_(other.state_) {

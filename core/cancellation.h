@@ -44,6 +44,7 @@
 #ifndef MOIRAI_CORE_CANCELLATION_H_
 #define MOIRAI_CORE_CANCELLATION_H_
 
+#include <cstdint>
 #include <utility>
 
 #include "absl/functional/any_invocable.h"
@@ -52,6 +53,10 @@ namespace moirai::core {
 
 namespace internal {
 class CancellationState;
+// Cancellation states allocated and not yet freed, in the whole process,
+// including those a thread keeps cached for reuse (each thread caches a
+// few and frees them when it exits). For tests.
+std::int64_t LiveCancellationStatesForTesting() noexcept;
 struct CancellationNode;
 }  // namespace internal
 

@@ -383,5 +383,55 @@ TEST(CancellationRaceTest, ChildDestroyedWhileParentCancels) {
   }
 }
 
+// States are reused from a per-thread cache: a reused state starts fresh
+// (not cancelled, no callbacks, no parent), and a thread's cached states are
+// freed when it exits.
+TEST(CancellationReuseTest, AReusedStateStartsFresh) {
+  CancellationSource parent;
+  {
+    CancellationSource child = CancellationSource::ChildOf(parent.token());
+    int runs = 0;
+    CancellationRegistration r = child.token().OnCancel([&] { ++runs; });
+    EXPECT_TRUE(child.RequestCancellation());
+    EXPECT_EQ(runs, 1);
+  }
+  for (int i = 0; i < 100; ++i) {
+    CancellationSource s;
+    CancellationToken t = s.token();
+    EXPECT_FALSE(t.IsCancellationRequested());
+    EXPECT_TRUE(t.CanBeCancelled());
+    int runs = 0;
+    CancellationRegistration r = t.OnCancel([&] { ++runs; });
+    EXPECT_EQ(runs, 0);
+    // The reused state is no longer linked to `parent`.
+    if (i % 2 == 0) {
+      EXPECT_TRUE(s.RequestCancellation());
+      EXPECT_EQ(runs, 1);
+    }
+  }
+  EXPECT_TRUE(parent.RequestCancellation());
+  EXPECT_FALSE(parent.RequestCancellation());
+}
+
+TEST(CancellationReuseTest, ATokenWithoutSourcesCannotBeCancelled) {
+  CancellationToken t;
+  {
+    CancellationSource s;
+    t = s.token();
+    EXPECT_TRUE(t.CanBeCancelled());
+  }
+  EXPECT_FALSE(t.CanBeCancelled());
+  EXPECT_FALSE(t.IsCancellationRequested());
+}
+
+TEST(CancellationReuseTest, AThreadFreesItsCachedStatesWhenItExits) {
+  const std::int64_t before = internal::LiveCancellationStatesForTesting();
+  std::thread([] {
+    std::vector<CancellationSource> sources(100);
+    for (CancellationSource& s : sources) s.token().IsCancellationRequested();
+  }).join();
+  EXPECT_EQ(internal::LiveCancellationStatesForTesting(), before);
+}
+
 }  // namespace
 }  // namespace moirai::core
