@@ -176,12 +176,13 @@ Runtime::SpawnTicket Runtime::BeginSpawn() noexcept {
   return {true, true};
 }
 
-void Runtime::FinishSpawn(internal::FiberBase* fiber, bool own_hold) noexcept {
+void Runtime::FinishSpawn(internal::FiberBase* fiber, bool own_hold,
+                          int slot) noexcept {
   fiber->own_hold_ = own_hold;
   // Relaxed: the count is only compared with zero by the destructor, which
   // runs after every Spawn() call returned (its caller's responsibility).
   live_blocks_.fetch_add(1, std::memory_order_relaxed);
-  fibers_->Add(fiber, WorkerSlot());
+  fibers_->Add(fiber, slot);
   // seq_cst, against CancelAll's seq_cst store of cancel_all_ before it
   // walks the registry: either the walk (whose shard lock follows our Add's
   // unlock) finds this fiber, or this load sees the flag.

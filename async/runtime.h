@@ -265,7 +265,8 @@ class Runtime : private sched::Layer {
       return JoinHandle<R>(absl::FailedPreconditionError(
           "Runtime::Spawn: the scheduler is shutting down"));
     }
-    absl::StatusOr<internal::Stack> stack = stacks_.Allocate(WorkerSlot());
+    const int slot = WorkerSlot();
+    absl::StatusOr<internal::Stack> stack = stacks_.Allocate(slot);
     if (!stack.ok()) {
       OnFiberFinished(ticket.own_hold);
       return JoinHandle<R>(stack.status());
@@ -273,7 +274,7 @@ class Runtime : private sched::Layer {
     // Below the stack's guard; on the heap when too large (stack_pool.h).
     void* block = internal::AllocateControlBlock(*stack, sizeof(Impl));
     if (block == nullptr) {
-      stacks_.Release(*stack, WorkerSlot());
+      stacks_.Release(*stack, slot);
       OnFiberFinished(ticket.own_hold);
       return JoinHandle<R>(
           absl::ResourceExhaustedError("no memory for a fiber control block"));
@@ -281,7 +282,7 @@ class Runtime : private sched::Layer {
     auto* fiber = new (block) Impl(this, *stack, std::forward<F>(f));
     fiber->Prepare(fiber, options.priority, options.deadline,
                    options.cancellation);
-    FinishSpawn(fiber, ticket.own_hold);
+    FinishSpawn(fiber, ticket.own_hold, slot);
     return JoinHandle<R>(static_cast<internal::ResultFiber<R>*>(fiber));
   }
 
@@ -336,7 +337,9 @@ class Runtime : private sched::Layer {
     bool own_hold;
   };
   SpawnTicket BeginSpawn() noexcept;
-  void FinishSpawn(internal::FiberBase* fiber, bool own_hold) noexcept;
+  // `slot`: WorkerSlot() of the spawning thread.
+  void FinishSpawn(internal::FiberBase* fiber, bool own_hold,
+                   int slot) noexcept;
   void OnFiberFinished(bool own_hold) noexcept;
   // ~Runtime: writes the live fibers' ids to stderr.
   void ReportStuckFibers();

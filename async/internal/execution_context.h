@@ -56,6 +56,7 @@
 
 #include <boost/context/detail/fcontext.hpp>
 #include <cstddef>
+#include <cstdint>
 
 #include "moirai/async/internal/overflow_handler.h"
 #include "moirai/async/internal/stack_pool.h"
@@ -169,6 +170,17 @@ class ExecutionContext {
   // resumer for the last time; the stack may then be reused.
   bool finished() const noexcept { return finished_; }
 
+  // ExecutionContext::GuardContains()
+  //
+  // True if `addr` lies in the guard page below this context's stack. Reads
+  // only the (immutable while it runs) stack bounds: async-signal-safe, for
+  // the overflow handler on the thread that runs this context.
+  bool GuardContains(const void* addr) const noexcept {
+    const auto a = reinterpret_cast<std::uintptr_t>(addr);
+    return a >= reinterpret_cast<std::uintptr_t>(stack_.guard_begin()) &&
+           a < reinterpret_cast<std::uintptr_t>(stack_.guard_end());
+  }
+
   // ExecutionContext::Current()
   //
   // The context running on this thread, or nullptr on a thread's own stack.
@@ -214,7 +226,6 @@ inline void ExecutionContext::Resume() noexcept {
   if (MOIRAI_UNLIKELY(ts->running != nullptr || finished_)) BadResume();
   ts->running = this;
   SwapEhState(ts->eh_globals);  // the context's EH state in, the thread's out
-  SetOverflowGuardForThisThread(stack_.guard_begin(), stack_.guard_end());
 #if defined(MOIRAI_ASAN)
   void* thread_fake_stack = nullptr;
   __sanitizer_start_switch_fiber(&thread_fake_stack, stack_.base, stack_.size);
@@ -230,7 +241,6 @@ inline void ExecutionContext::Resume() noexcept {
   // Back on the thread's stack (the thread never migrates): `ts` is valid.
   fctx_ = t.fctx;
   ts->running = nullptr;
-  SetOverflowGuardForThisThread(nullptr, nullptr);
 #if defined(MOIRAI_TSAN)
   if (finished_) {
     __tsan_destroy_fiber(tsan_fiber_);

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "moirai/async/internal/execution_context.h"
+
 namespace moirai::async::internal {
 namespace {
 
@@ -21,11 +23,6 @@ constexpr std::size_t kAltStackSize = 64 * 1024;
 // The previous SIGSEGV disposition, written once under std::call_once before
 // the handler can run, read-only afterwards.
 struct sigaction g_previous_action;
-
-// Per-thread guard range of the running fiber. Trivial types only: they are
-// read from the signal handler.
-thread_local std::uintptr_t tls_guard_begin = 0;
-thread_local std::uintptr_t tls_guard_end = 0;
 
 void WriteAll(const char* msg) {
   std::size_t len = std::strlen(msg);
@@ -38,8 +35,10 @@ void WriteAll(const char* msg) {
 }
 
 void OnSegv(int sig, siginfo_t* info, void* uctx) {
-  const auto addr = reinterpret_cast<std::uintptr_t>(info->si_addr);
-  if (addr >= tls_guard_begin && addr < tls_guard_end) {
+  // The context running on this thread (set by Resume() before the switch
+  // into it, on this same thread, so visible to a synchronous signal).
+  const ExecutionContext* running = CurrentSwitchState()->running;
+  if (running != nullptr && running->GuardContains(info->si_addr)) {
     WriteAll(
         "moirai: fiber stack overflow (the fault hit the fiber's guard page; "
         "raise RuntimeOptions::stack_size)\n");
@@ -114,12 +113,6 @@ void EnsureOverflowHandlerOnThisThread() noexcept {
   std::call_once(once, InstallHandler);
   thread_local AltStack alt_stack;
   (void)alt_stack;
-}
-
-void SetOverflowGuardForThisThread(const void* begin,
-                                   const void* end) noexcept {
-  tls_guard_begin = reinterpret_cast<std::uintptr_t>(begin);
-  tls_guard_end = reinterpret_cast<std::uintptr_t>(end);
 }
 
 }  // namespace moirai::async::internal

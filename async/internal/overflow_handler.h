@@ -12,8 +12,10 @@
 // handed to the handler that was installed before (or the default action).
 //
 // The handler itself is process-wide (signals are), installed once; the
-// guard range and the alternate stack are per thread. Nothing here is shared
-// between runtimes except the installed handler, which holds no state.
+// alternate stack is per thread, and the guard range is the one of the
+// context the thread runs (ThreadSwitchState::running, execution_context.h).
+// Nothing here is shared between runtimes except the installed handler, which
+// holds no state.
 
 #ifndef MOIRAI_ASYNC_INTERNAL_OVERFLOW_HANDLER_H_
 #define MOIRAI_ASYNC_INTERNAL_OVERFLOW_HANDLER_H_
@@ -26,12 +28,6 @@ namespace moirai::async::internal {
 // stack for the calling thread (once per thread; freed at thread exit). Cheap
 // after the first call on a thread.
 void EnsureOverflowHandlerOnThisThread() noexcept;
-
-// SetOverflowGuardForThisThread()
-//
-// Records [begin, end) as the guard page of the fiber now running on this
-// thread (nullptr, nullptr when none).
-void SetOverflowGuardForThisThread(const void* begin, const void* end) noexcept;
 
 }  // namespace moirai::async::internal
 
