@@ -66,6 +66,9 @@ for config in "${config_list[@]}"; do
   # Results are never taken from the cache: a concurrency test that passed once
   # must keep passing, so every run runs every test (builds still hit the cache).
   flags=(--keep_going --test_summary=short --nocache_test_results)
+  # Opt-in for //async:wall_clock_step_test, which steps the real wall clock
+  # (.ci/run opts in; a developer's machine is left alone by default).
+  [ -n "${MOIRAI_TEST_CLOCK_STEP:-}" ] && flags+=(--test_env=MOIRAI_TEST_CLOCK_STEP)
   # The default configuration also builds every non-test target (benchmarks,
   # the CLI) so they cannot rot; sanitizer builds compile what tests need.
   [ "$config" != default ] && flags+=("--config=$config" --build_tests_only)
