@@ -36,6 +36,10 @@
 //     runtime, prefer `Then` or the runtime's own await, which do not block
 //     the worker thread.
 //
+// On a fiber (async), an untimed wait parks the fiber, not its worker
+// thread, so the fiber that will release it can run on the same worker; a
+// timed wait blocks the thread (core/internal/parking_lot.h).
+//
 // Memory ordering: everything the setting thread did before satisfying the
 // promise happens before the return of any wait that observes readiness, of
 // `IsReady()` returning true, of `Get()`, and before the continuation runs.
@@ -68,6 +72,7 @@
 #include "absl/time/time.h"
 #include "moirai/core/internal/check.h"
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/internal/parking_lot.h"
 #include "moirai/core/mono_time.h"
 
 namespace moirai::core {
@@ -161,7 +166,7 @@ class FutureState {
     const std::uint32_t prev =
         word_.fetch_or(kReady, std::memory_order_acq_rel);
     if (prev & kContinuation) RunContinuation();
-    if (prev & kWaiters) core::internal::FutexWakeAll(&word_);
+    if (prev & kWaiters) core::internal::WakeWordAll(&word_);
   }
 
   bool IsReady() const noexcept {
@@ -181,7 +186,7 @@ class FutureState {
       }
       // Sleeps only while word_ == w, i.e. not ready; Publish() saw
       // kWaiters (its fetch_or comes after ours on word_) and will wake us.
-      if (core::internal::FutexWait(&word_, w, deadline) ==
+      if (core::internal::WaitOnWord(&word_, w, deadline) ==
           core::internal::FutexWaitResult::kTimedOut) {
         return IsReady();
       }

@@ -48,6 +48,10 @@
 // a concurrent operation on the same cell is in flight (it then behaves as if
 // it ran just before that operation completed).
 //
+// On a fiber (async), an untimed wait parks the fiber, not its worker
+// thread, so the fiber that will release it can run on the same worker; a
+// timed wait blocks the thread (core/internal/parking_lot.h).
+//
 // Memory ordering: everything a thread did before pushing x happens-before
 // everything the thread that pops x does after the pop (release store of the
 // cell sequence, acquire load by the consumer).
@@ -89,6 +93,7 @@
 #include "absl/time/time.h"
 #include "moirai/core/arch.h"
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/internal/parking_lot.h"
 #include "moirai/core/mono_time.h"
 #include "moirai/lockfree/internal/slot_storage.h"
 
@@ -229,7 +234,7 @@ class BoundedQueue {
         push_waiters_.fetch_sub(1, std::memory_order_relaxed);
         return true;
       }
-      const auto r = core::internal::FutexWait(&not_full_, epoch, deadline);
+      const auto r = core::internal::WaitOnWord(&not_full_, epoch, deadline);
       push_waiters_.fetch_sub(1, std::memory_order_relaxed);
       if (r == core::internal::FutexWaitResult::kTimedOut) {
         return TryEmplace(std::move(value));
@@ -260,7 +265,7 @@ class BoundedQueue {
         pop_waiters_.fetch_sub(1, std::memory_order_relaxed);
         return v;
       }
-      const auto r = core::internal::FutexWait(&not_empty_, epoch, deadline);
+      const auto r = core::internal::WaitOnWord(&not_empty_, epoch, deadline);
       pop_waiters_.fetch_sub(1, std::memory_order_relaxed);
       if (r == core::internal::FutexWaitResult::kTimedOut) return TryPop();
     }
@@ -335,7 +340,7 @@ class BoundedQueue {
       // waiter that samples the new value also sees the publication).
       not_empty_.fetch_add(1, std::memory_order_release);
       // Every consumer: see "Wake protocol" in the file comment.
-      core::internal::FutexWakeAll(&not_empty_);
+      core::internal::WakeWordAll(&not_empty_);
     }
   }
 
@@ -373,7 +378,7 @@ class BoundedQueue {
       // Release: pairs with the acquire load of not_full_ in PushUntil.
       not_full_.fetch_add(1, std::memory_order_release);
       // Every producer: see "Wake protocol" in the file comment.
-      core::internal::FutexWakeAll(&not_full_);
+      core::internal::WakeWordAll(&not_full_);
     }
   }
 

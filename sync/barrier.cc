@@ -7,6 +7,7 @@
 #include "moirai/core/arch.h"
 #include "moirai/core/internal/check.h"
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/internal/parking_lot.h"
 #include "moirai/sync/internal/spin_wait.h"
 
 namespace moirai::sync {
@@ -37,7 +38,7 @@ bool Barrier::Arrive(std::uint32_t* phase) noexcept {
   // store is also the release that pairs with the waiters' acquire loads.
   phase_.store(*phase + 1, std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_seq_cst) != 0) {
-    core::internal::FutexWakeAll(&phase_);
+    core::internal::WakeWordAll(&phase_);
   }
   return true;
 }
@@ -52,7 +53,7 @@ bool Barrier::ArriveAndWait() noexcept {
   }
   sleepers_.fetch_add(1, std::memory_order_seq_cst);
   while (phase_.load(std::memory_order_seq_cst) == phase) {
-    core::internal::FutexWait(&phase_, phase);
+    core::internal::WaitOnWord(&phase_, phase);
   }
   // Relaxed: only decides whether later arrivals make a system call.
   sleepers_.fetch_sub(1, std::memory_order_relaxed);

@@ -19,6 +19,10 @@
 // then starts the next phase and releases the others. `phase()` is the number
 // of phases completed so far, so a thread can tell which round it is in.
 //
+// On a fiber (async), an untimed wait parks the fiber, not its worker
+// thread, so the fiber that will release it can run on the same worker; a
+// timed wait blocks the thread (core/internal/parking_lot.h).
+//
 // Memory ordering: everything any participant does before arriving in phase
 // N happens before the completion step of phase N, and the completion step
 // and every arrival of phase N happen before anything a participant does

@@ -3,6 +3,7 @@
 #include "moirai/sync/cond_var.h"
 
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/internal/parking_lot.h"
 
 namespace moirai::sync {
 
@@ -16,7 +17,7 @@ bool CondVar::WaitInternal(Mutex* mu, core::MonoTime deadline) noexcept {
   // state change needed the mutex we held until now), it has changed the word
   // and FutexWait refuses to sleep, or it finds us asleep and wakes us.
   const core::internal::FutexWaitResult result =
-      core::internal::FutexWait(&sequence_, seq, deadline);
+      core::internal::WaitOnWord(&sequence_, seq, deadline);
   waiters_.fetch_sub(1, std::memory_order_relaxed);
   mu->lock();
   return result == core::internal::FutexWaitResult::kTimedOut;
@@ -38,9 +39,9 @@ void CondVar::Notify(bool all) noexcept {
   // writes cannot be reordered after the increment.
   sequence_.fetch_add(1, std::memory_order_release);
   if (all) {
-    core::internal::FutexWakeAll(&sequence_);
+    core::internal::WakeWordAll(&sequence_);
   } else {
-    core::internal::FutexWake(&sequence_, 1);
+    core::internal::WakeWord(&sequence_, 1);
   }
 }
 

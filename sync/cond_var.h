@@ -29,6 +29,10 @@
 // sleeping. `absl::InfiniteFuture()` / `absl::InfiniteDuration()` wait
 // forever.
 //
+// On a fiber (async), an untimed wait parks the fiber, not its worker
+// thread, so the fiber that will release it can run on the same worker; a
+// timed wait blocks the thread (core/internal/parking_lot.h).
+//
 // Memory ordering: the mutex provides it. Every wait returns with the mutex
 // held, so a waiter sees everything done under the mutex before it returned.
 //

@@ -5,6 +5,7 @@
 #include "moirai/core/arch.h"
 #include "moirai/core/internal/check.h"
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/internal/parking_lot.h"
 #include "moirai/sync/internal/spin_wait.h"
 
 namespace moirai::sync {
@@ -28,7 +29,7 @@ void Latch::CountDown(std::int32_t n) noexcept {
   MOIRAI_INTERNAL_CHECK((previous & kCountMask) >= un,
                         "Latch: counted down below zero");
   if ((previous & kCountMask) == un && (previous & kWaitersBit) != 0) {
-    core::internal::FutexWakeAll(&count_);
+    core::internal::WakeWordAll(&count_);
   }
 }
 
@@ -49,7 +50,7 @@ bool Latch::WaitUntilMono(core::MonoTime deadline) const noexcept {
     }
     // Sleeps only while the word is still `c`; a count-down in between
     // changes it and we re-check. Only the count-down that reaches zero wakes.
-    if (core::internal::FutexWait(&count_, c, deadline) ==
+    if (core::internal::WaitOnWord(&count_, c, deadline) ==
         core::internal::FutexWaitResult::kTimedOut) {
       return TryWait();
     }

@@ -11,6 +11,10 @@
 //   for (...) StartWorker([&] { Work(); done.CountDown(); });
 //   done.Wait();
 //
+// On a fiber (async), an untimed wait parks the fiber, not its worker
+// thread, so the fiber that will release it can run on the same worker; a
+// timed wait blocks the thread (core/internal/parking_lot.h).
+//
 // Memory ordering: everything a thread does before `CountDown()` happens
 // before everything a thread does after a `Wait()` (or a `TryWait()` that
 // returns true) observes zero.

@@ -17,6 +17,10 @@
 // next. `Set(value)` stores a value if the cell is empty. Once set, the value
 // never changes until the cell is destroyed; `get()` is one acquire load.
 //
+// On a fiber (async), an untimed wait parks the fiber, not its worker
+// thread, so the fiber that will release it can run on the same worker; a
+// timed wait blocks the thread (core/internal/parking_lot.h).
+//
 // Memory ordering: the value's construction happens before anything a
 // thread does after `get()` returns non-null, `GetOrInit()` returns, or a
 // `Set()` returns (true or false).
@@ -37,6 +41,7 @@
 
 #include "moirai/core/arch.h"
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/internal/parking_lot.h"
 
 namespace moirai::sync {
 
@@ -132,7 +137,7 @@ class OnceCell {
                                std::memory_order_acquire)) {
         continue;
       }
-      core::internal::FutexWait(&state_, kRunningWaiters);
+      core::internal::WaitOnWord(&state_, kRunningWaiters);
       s = state_.load(std::memory_order_acquire);
     }
   }
@@ -147,14 +152,14 @@ class OnceCell {
       if (state_.exchange(kEmpty, std::memory_order_release) ==
           kRunningWaiters) {
         // Wake all: one of them claims the cell, the others wait again.
-        core::internal::FutexWakeAll(&state_);
+        core::internal::WakeWordAll(&state_);
       }
       throw;
     }
     // Release pairs with the acquire loads in get()/InitSlow(): the value's
     // construction happens before any read of it.
     if (state_.exchange(kReady, std::memory_order_release) == kRunningWaiters) {
-      core::internal::FutexWakeAll(&state_);
+      core::internal::WakeWordAll(&state_);
     }
   }
 

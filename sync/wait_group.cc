@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "moirai/core/arch.h"
 #include "moirai/core/internal/futex.h"
+#include "moirai/core/internal/parking_lot.h"
 #include "moirai/core/mono_time.h"
 #include "moirai/sync/internal/spin_wait.h"
 
@@ -41,7 +42,7 @@ absl::Status WaitGroup::Add(std::int32_t delta) noexcept {
   // A2 and A3 above (seq_cst both).
   wake_seq_.fetch_add(1, std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_seq_cst) != 0) {
-    core::internal::FutexWakeAll(&wake_seq_);
+    core::internal::WakeWordAll(&wake_seq_);
   }
   return absl::OkStatus();
 }
@@ -62,7 +63,7 @@ bool WaitGroup::WaitWithDeadline(absl::Time wall_deadline) const noexcept {
       zero_seen = true;
       break;
     }
-    if (core::internal::FutexWait(&wake_seq_, f, deadline) ==  // W4
+    if (core::internal::WaitOnWord(&wake_seq_, f, deadline) ==  // W4
         core::internal::FutexWaitResult::kTimedOut) {
       zero_seen = state_.GenerationMoved(generation);
       break;

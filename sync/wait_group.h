@@ -26,6 +26,10 @@
 // `Wait()` returns once the counter has been zero at some moment after the
 // call began (it cannot miss a zero that is followed by a new `Add()`).
 //
+// On a fiber (async), an untimed wait parks the fiber, not its worker
+// thread, so the fiber that will release it can run on the same worker; a
+// timed wait blocks the thread (core/internal/parking_lot.h).
+//
 // Memory ordering: everything a thread does before a `Done()` (or `Add()`)
 // that brings the counter to zero, and before any earlier `Add()`/`Done()`,
 // happens before everything a thread does after the `Wait()` that observed
