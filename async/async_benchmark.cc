@@ -3,9 +3,8 @@
 // async benchmarks: Moirai fibers against Boost.Fiber (same workload, one
 // thread each: Moirai's runtime with one worker, Boost.Fiber's default
 // round-robin scheduler on the benchmark thread) and raw Boost.Context.
-// Each benchmark iteration does kBatch operations inside one driver fiber,
-// so the per-iteration cost of starting and joining the driver is amortised
-// identically for both implementations.
+// Each benchmark iteration does kBatch operations inside one driver fiber
+// and times them there (steady state: see RunMoiraiDriver below).
 //
 // echo_tcp: a TCP echo server over loopback, Moirai's straight-line fiber
 // server against a hand-written Asio callback server, driven by the same
@@ -23,6 +22,7 @@
 #include <atomic>
 #include <boost/context/detail/fcontext.hpp>
 #include <boost/fiber/all.hpp>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -49,60 +49,89 @@ Runtime* OneWorkerRuntime() {
   return rt;
 }
 
+// Steady state: every Moirai and Boost.Fiber row times its kBatch operations
+// inside the driver fiber itself (manual time, std::chrono::steady_clock),
+// so neither pays the hand-off that starts and joins the driver: for Moirai
+// that is a thread -> parked worker -> thread round trip, measured apart in
+// wakeup_latency (wakeup_benchmark.cc).
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Runs `body` (which returns the seconds it measured) on a Moirai driver
+// fiber per iteration and reports its time.
+template <typename Body>
+void RunMoiraiDriver(benchmark::State& state, Body body) {
+  Runtime* rt = OneWorkerRuntime();
+  for (auto _ : state) {
+    absl::StatusOr<double> seconds = rt->Spawn(body).Join();
+    if (!seconds.ok()) {
+      state.SkipWithError("driver fiber failed");
+      return;
+    }
+    state.SetIterationTime(*seconds);
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+
+// The same on a Boost.Fiber driver fiber on the benchmark thread.
+template <typename Body>
+void RunBoostDriver(benchmark::State& state, Body body) {
+  for (auto _ : state) {
+    double seconds = 0;
+    boost::fibers::fiber([&] { seconds = body(); }).join();
+    state.SetIterationTime(seconds);
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+
 // fiber_spawn_join: spawn a fiber that does nothing and join it.
 void BM_SpawnJoinMoirai(benchmark::State& state) {
   Runtime* rt = OneWorkerRuntime();
-  for (auto _ : state) {
-    rt->Spawn([rt] {
-        for (int i = 0; i < kBatch; ++i) {
-          auto h = rt->Spawn([] {});
-          benchmark::DoNotOptimize(h.Join());
-        }
-      })
-        .Join()
-        .IgnoreError();
-  }
-  state.SetItemsProcessed(state.iterations() * kBatch);
+  RunMoiraiDriver(state, [rt] {
+    const Clock::time_point t0 = Clock::now();
+    for (int i = 0; i < kBatch; ++i) {
+      auto h = rt->Spawn([] {});
+      benchmark::DoNotOptimize(h.Join());
+    }
+    return SecondsSince(t0);
+  });
 }
-BENCHMARK(BM_SpawnJoinMoirai)->Name("fiber_spawn_join/moirai")->UseRealTime();
+BENCHMARK(BM_SpawnJoinMoirai)->Name("fiber_spawn_join/moirai")->UseManualTime();
 
 void BM_SpawnJoinBoost(benchmark::State& state) {
-  for (auto _ : state) {
-    boost::fibers::fiber([] {
-      for (int i = 0; i < kBatch; ++i) {
-        boost::fibers::fiber f([] {});
-        f.join();
-      }
-    }).join();
-  }
-  state.SetItemsProcessed(state.iterations() * kBatch);
+  RunBoostDriver(state, [] {
+    const Clock::time_point t0 = Clock::now();
+    for (int i = 0; i < kBatch; ++i) {
+      boost::fibers::fiber f([] {});
+      f.join();
+    }
+    return SecondsSince(t0);
+  });
 }
-BENCHMARK(BM_SpawnJoinBoost)->Name("fiber_spawn_join/boost")->UseRealTime();
+BENCHMARK(BM_SpawnJoinBoost)->Name("fiber_spawn_join/boost")->UseManualTime();
 
 // fiber_yield: one fiber yields kBatch times (a switch out to the
 // scheduler and back in per yield).
 void BM_YieldMoirai(benchmark::State& state) {
-  Runtime* rt = OneWorkerRuntime();
-  for (auto _ : state) {
-    rt->Spawn([] {
-        for (int i = 0; i < kBatch; ++i) Yield();
-      })
-        .Join()
-        .IgnoreError();
-  }
-  state.SetItemsProcessed(state.iterations() * kBatch);
+  RunMoiraiDriver(state, [] {
+    const Clock::time_point t0 = Clock::now();
+    for (int i = 0; i < kBatch; ++i) Yield();
+    return SecondsSince(t0);
+  });
 }
-BENCHMARK(BM_YieldMoirai)->Name("fiber_yield/moirai")->UseRealTime();
+BENCHMARK(BM_YieldMoirai)->Name("fiber_yield/moirai")->UseManualTime();
 
 void BM_YieldBoost(benchmark::State& state) {
-  for (auto _ : state) {
-    boost::fibers::fiber([] {
-      for (int i = 0; i < kBatch; ++i) boost::this_fiber::yield();
-    }).join();
-  }
-  state.SetItemsProcessed(state.iterations() * kBatch);
+  RunBoostDriver(state, [] {
+    const Clock::time_point t0 = Clock::now();
+    for (int i = 0; i < kBatch; ++i) boost::this_fiber::yield();
+    return SecondsSince(t0);
+  });
 }
-BENCHMARK(BM_YieldBoost)->Name("fiber_yield/boost")->UseRealTime();
+BENCHMARK(BM_YieldBoost)->Name("fiber_yield/boost")->UseManualTime();
 
 // The floor: a raw jump_fcontext round trip (into a context and back).
 namespace ctx = boost::context::detail;
@@ -116,62 +145,63 @@ void BM_YieldFloor(benchmark::State& state) {
   ctx::fcontext_t c =
       ctx::make_fcontext(stack.get() + kSize, kSize, &PingPongEntry);
   for (auto _ : state) {
+    const Clock::time_point t0 = Clock::now();
     for (int i = 0; i < kBatch; ++i) c = ctx::jump_fcontext(c, nullptr).fctx;
+    state.SetIterationTime(SecondsSince(t0));
   }
   state.SetItemsProcessed(state.iterations() * kBatch);
 }
-BENCHMARK(BM_YieldFloor)->Name("fiber_yield/floor")->UseRealTime();
+BENCHMARK(BM_YieldFloor)->Name("fiber_yield/floor")->UseManualTime();
 
-// channel_pingpong: two fibers bounce one int through two channels kBatch
-// times (one round trip = two sends and two receives).
+// channel_pingpong: the driver fiber spawns a partner, then bounces one int
+// through two channels with it kBatch times (one round trip = two sends and
+// two receives), timed on the driver.
 void BM_PingPongMoirai(benchmark::State& state) {
   Runtime* rt = OneWorkerRuntime();
-  for (auto _ : state) {
+  RunMoiraiDriver(state, [rt] {
     Channel<int> ping(1), pong(1);
-    auto a = rt->Spawn([&] {
-      for (int i = 0; i < kBatch; ++i) {
-        ping.Send(i).IgnoreError();
-        benchmark::DoNotOptimize(pong.Recv());
-      }
-    });
-    auto b = rt->Spawn([&] {
+    auto partner = rt->Spawn([&] {
       for (int i = 0; i < kBatch; ++i) {
         absl::StatusOr<int> v = ping.Recv();
         pong.Send(*v).IgnoreError();
       }
     });
-    a.Join().IgnoreError();
-    b.Join().IgnoreError();
-  }
-  state.SetItemsProcessed(state.iterations() * kBatch);
+    const Clock::time_point t0 = Clock::now();
+    for (int i = 0; i < kBatch; ++i) {
+      ping.Send(i).IgnoreError();
+      benchmark::DoNotOptimize(pong.Recv());
+    }
+    const double seconds = SecondsSince(t0);
+    partner.Join().IgnoreError();
+    return seconds;
+  });
 }
-BENCHMARK(BM_PingPongMoirai)->Name("channel_pingpong/moirai")->UseRealTime();
+BENCHMARK(BM_PingPongMoirai)->Name("channel_pingpong/moirai")->UseManualTime();
 
 void BM_PingPongBoost(benchmark::State& state) {
-  for (auto _ : state) {
+  RunBoostDriver(state, [] {
     // buffered_channel capacity must be a power of two >= 2.
     boost::fibers::buffered_channel<int> ping(2), pong(2);
-    boost::fibers::fiber a([&] {
-      for (int i = 0; i < kBatch; ++i) {
-        ping.push(i);
-        int v;
-        pong.pop(v);
-        benchmark::DoNotOptimize(v);
-      }
-    });
-    boost::fibers::fiber b([&] {
+    boost::fibers::fiber partner([&] {
       for (int i = 0; i < kBatch; ++i) {
         int v;
         ping.pop(v);
         pong.push(v);
       }
     });
-    a.join();
-    b.join();
-  }
-  state.SetItemsProcessed(state.iterations() * kBatch);
+    const Clock::time_point t0 = Clock::now();
+    for (int i = 0; i < kBatch; ++i) {
+      ping.push(i);
+      int v;
+      pong.pop(v);
+      benchmark::DoNotOptimize(v);
+    }
+    const double seconds = SecondsSince(t0);
+    partner.join();
+    return seconds;
+  });
 }
-BENCHMARK(BM_PingPongBoost)->Name("channel_pingpong/boost")->UseRealTime();
+BENCHMARK(BM_PingPongBoost)->Name("channel_pingpong/boost")->UseManualTime();
 
 // ---------------------------------------------------------------------------
 // echo_tcp: kEchoConnections client connections on 127.0.0.1, each doing
