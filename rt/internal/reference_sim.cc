@@ -26,6 +26,8 @@ struct Job {
   Nanos remaining;
   Nanos np_until = 0;  // while running: not preemptible before this instant
   bool running = false;
+  Nanos key = 0;  // dispatch order: priority (FP) or absolute deadline
+  Nanos tie = 0;  // then release (FP, FIFO) or arrival (EDF)
 };
 
 }  // namespace
@@ -78,19 +80,37 @@ SimResult Simulate(absl::Span<const TaskSpec> tasks, const SimConfig& config) {
            std::tie(y.release, y.task, y.index);
   });
   result.jobs = static_cast<std::int64_t>(jobs.size());
+  result.max_response.assign(n, -1);
   if (jobs.empty()) return result;
 
-  // Smaller key = dispatched first.
-  auto key = [&](const Job& j) {
-    const Nanos primary = fp ? config.priorities[j.task] : j.deadline;
-    return std::make_tuple(primary, fp ? j.release : j.arrival, j.task,
-                           j.index);
+  // Dispatch order: smaller (key, tie, task, index) first. FP: (priority,
+  // release); EDF: (absolute deadline, arrival).
+  for (Job& j : jobs) {
+    j.key = fp ? config.priorities[j.task] : j.deadline;
+    j.tie = fp ? j.release : j.arrival;
+  }
+  auto before = [&](int x, int y) {
+    const Job& a = jobs[x];
+    const Job& b = jobs[y];
+    if (a.key != b.key) return a.key < b.key;
+    if (a.tie != b.tie) return a.tie < b.tie;
+    if (a.task != b.task) return a.task < b.task;
+    return a.index < b.index;
   };
 
   std::vector<int> pending;  // released, unfinished jobs
-  std::vector<int> chosen;
-  std::size_t next = 0;  // the first job not yet released
+  std::vector<int> chosen;   // what runs until the next event
+  std::vector<int> rest;     // pending jobs free to be (re)dispatched
+  std::size_t next = 0;      // the first job not yet released
   Nanos now = jobs[0].release;
+  auto miss = [&](const Job& j, Nanos finish) {
+    result.missed = true;
+    result.task = j.task;
+    result.job = j.index;
+    result.arrival = j.arrival;
+    result.deadline = j.deadline;
+    result.finish = finish;
+  };
   while (next < jobs.size() || !pending.empty()) {
     while (next < jobs.size() && jobs[next].release <= now) {
       pending.push_back(static_cast<int>(next++));
@@ -99,72 +119,71 @@ SimResult Simulate(absl::Span<const TaskSpec> tasks, const SimConfig& config) {
       now = jobs[next].release;
       continue;
     }
-    // A job still pending past its deadline will finish late (caught at the
-    // first event after its deadline; an early exit, not needed for
-    // correctness: every job is run to completion otherwise).
+    // Jobs inside a non-preemptive chunk keep their processor; the others
+    // compete for the rest. A job still pending past its deadline will
+    // finish late: stop early (an optimization; every job would otherwise
+    // run to completion and be checked there).
+    chosen.clear();
+    rest.clear();
     for (const int p : pending) {
-      if (jobs[p].deadline < now) {
-        const Job& j = jobs[p];
-        result.missed = true;
-        result.task = j.task;
-        result.job = j.index;
-        result.arrival = j.arrival;
-        result.deadline = j.deadline;
-        result.finish = now;  // a lower bound: it has not finished yet
+      Job& j = jobs[p];
+      if (j.deadline < now) {
+        miss(j, now);  // `finish` is a lower bound here
         return result;
       }
+      if (j.running && j.np_until > now) {
+        chosen.push_back(p);
+      } else {
+        rest.push_back(p);
+      }
+      j.running = false;
     }
-
-    // Choose what runs in [now, next event): jobs inside a non-preemptive
-    // chunk keep their processor; the rest go to the most urgent jobs.
-    chosen.clear();
-    for (const int p : pending) {
-      if (jobs[p].running && jobs[p].np_until > now) chosen.push_back(p);
+    const std::size_t free_slots =
+        chosen.size() < static_cast<std::size_t>(m) ? m - chosen.size() : 0;
+    const std::size_t take = std::min(free_slots, rest.size());
+    if (take == 1) {
+      std::iter_swap(rest.begin(),
+                     std::min_element(rest.begin(), rest.end(), before));
+    } else if (take > 1) {
+      std::partial_sort(rest.begin(), rest.begin() + take, rest.end(), before);
     }
-    std::vector<int> rest;
-    for (const int p : pending) {
-      if (!(jobs[p].running && jobs[p].np_until > now)) rest.push_back(p);
-    }
-    std::sort(rest.begin(), rest.end(),
-              [&](int x, int y) { return key(jobs[x]) < key(jobs[y]); });
-    for (std::size_t k = 0; k < rest.size() && chosen.size() < std::size_t(m);
-         ++k) {
+    for (std::size_t k = 0; k < take; ++k) {
       Job& j = jobs[rest[k]];
       // A job (re)dispatched at a scheduling point starts a new chunk.
-      const Nanos slice = config.limited_preemptive
+      j.np_until = now + (config.limited_preemptive
                               ? std::min(tasks[j.task].max_slice, j.remaining)
-                              : 0;
-      j.np_until = now + slice;
+                              : 0);
       chosen.push_back(rest[k]);
     }
-    for (const int p : pending) jobs[p].running = false;
-    for (const int c : chosen) jobs[c].running = true;
 
     Nanos event = next < jobs.size() ? jobs[next].release : kNever;
     for (const int c : chosen) {
-      event = std::min(event, now + jobs[c].remaining);
-      if (jobs[c].np_until > now) event = std::min(event, jobs[c].np_until);
+      Job& j = jobs[c];
+      j.running = true;
+      event = std::min(event, now + j.remaining);
+      if (j.np_until > now) event = std::min(event, j.np_until);
     }
     const Nanos dt = event - now;
-    for (const int c : chosen) jobs[c].remaining -= dt;
     now = event;
-
+    bool finished = false;
     for (const int c : chosen) {
-      const Job& j = jobs[c];
+      Job& j = jobs[c];
+      j.remaining -= dt;
       if (j.remaining != 0) continue;
+      finished = true;
+      result.max_response[j.task] =
+          std::max(result.max_response[j.task], now - j.arrival);
       if (now > j.deadline) {
-        result.missed = true;
-        result.task = j.task;
-        result.job = j.index;
-        result.arrival = j.arrival;
-        result.deadline = j.deadline;
-        result.finish = now;
+        miss(j, now);
         return result;
       }
     }
-    pending.erase(std::remove_if(pending.begin(), pending.end(),
-                                 [&](int p) { return jobs[p].remaining == 0; }),
-                  pending.end());
+    if (finished) {
+      pending.erase(
+          std::remove_if(pending.begin(), pending.end(),
+                         [&](int p) { return jobs[p].remaining == 0; }),
+          pending.end());
+    }
   }
   return result;
 }

@@ -67,6 +67,9 @@ struct SimResult {
   Nanos finish = 0;
   // Jobs simulated.
   std::int64_t jobs = 0;
+  // Per task, the largest finish - arrival over its finished jobs (-1 if
+  // none finished); complete only when nothing missed.
+  std::vector<Nanos> max_response;
   // Non-empty when the configuration is malformed (nothing simulated).
   std::string error;
 };
