@@ -67,20 +67,25 @@ namespace {
 template <typename WindowFn>
 SumCheck CheckSum(absl::Span<const TaskSpec> tasks, WindowFn window) {
   SumCheck c;
+  for (const TaskSpec& t : tasks) {
+    c.approx += static_cast<long double>(t.wcet) / window(t);
+  }
+  if (c.approx < 1.0L - kBoundSlack || c.approx > 1.0L + kBoundSlack) {
+    c.certain = true;
+    c.at_most_one = c.approx < 1.0L;
+    return c;
+  }
   ExactFractionSum exact;
   for (const TaskSpec& t : tasks) {
-    const Nanos w = window(t);
     exact.Add(static_cast<std::uint64_t>(t.wcet),
-              static_cast<std::uint64_t>(w));
-    c.approx += static_cast<long double>(t.wcet) / static_cast<long double>(w);
+              static_cast<std::uint64_t>(window(t)));
   }
   if (const std::optional<int> cmp = exact.CompareToOne(); cmp.has_value()) {
-    c.exact = true;
+    c.certain = true;
     c.at_most_one = *cmp <= 0;
     return c;
   }
-  c.at_most_one = WithinBound(c.approx, 1.0L);
-  c.ambiguous = !c.at_most_one && c.approx <= 1.0L + kBoundSlack;
+  c.ambiguous = true;
   return c;
 }
 

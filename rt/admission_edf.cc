@@ -118,11 +118,15 @@ Verdict UtilizationVerdict(TestKind test, const internal::SumCheck& c,
   v.accepted = c.at_most_one;
   v.load = static_cast<double>(c.approx);
   v.bound = 1;
-  v.reason = absl::StrCat(c.at_most_one ? "accepted: " : "rejected: ", what,
-                          " = ", v.load, c.at_most_one ? " <= 1" : " > 1",
-                          c.exact ? " (exact)" : "",
-                          c.ambiguous ? " (too close to 1 to decide)" : "",
-                          " under ", TestName(test));
+  if (c.ambiguous) {
+    v.reason =
+        absl::StrCat("not proven: ", what, " = ", v.load,
+                     " is too close to 1 to decide under ", TestName(test));
+  } else {
+    v.reason = absl::StrCat(c.at_most_one ? "accepted: " : "rejected: ", what,
+                            " = ", v.load, c.at_most_one ? " <= 1" : " > 1",
+                            " (exact) under ", TestName(test));
+  }
   return v;
 }
 
@@ -188,7 +192,7 @@ absl::StatusOr<Verdict> QpaTest(absl::Span<const TaskSpec> tasks) {
   v.load = static_cast<double>(u.approx);
   if (!u.at_most_one && !u.ambiguous) {
     v.reason = absl::StrCat("rejected: U = ", v.load, " > 1",
-                            u.exact ? " (exact)" : "", " under QPA");
+                            u.certain ? " (exact)" : "", " under QPA");
     return v;
   }
   if (tasks.empty()) {

@@ -49,7 +49,25 @@ absl::string_view PolicyName(Policy policy) {
   return "?";
 }
 
-absl::Status Validate(const TaskSpec& task) {
+namespace {
+
+// The rules of Validate() as one predicate: the common (valid) case costs a
+// few compares per task, which matters when a utilization test validates
+// 32 tasks in under a microsecond. Diagnose() below is the authority that
+// names the broken rule; every rule must appear in both (each rule has its
+// own case in task_model_test).
+bool ObviouslyValid(const TaskSpec& t) {
+  return !t.name.empty() && t.period > 0 && t.deadline > 0 && t.wcet > 0 &&
+         t.phase >= 0 && t.jitter >= 0 && t.max_slice >= 0 && t.blocking >= 0 &&
+         t.period <= kMaxTaskTime && t.deadline <= kMaxTaskTime &&
+         t.wcet <= kMaxTaskTime && t.phase <= kMaxTaskTime &&
+         t.jitter <= kMaxTaskTime && t.max_slice <= kMaxTaskTime &&
+         t.blocking <= kMaxTaskTime && t.wcet <= t.deadline &&
+         t.jitter + t.wcet <= t.deadline &&
+         (!IsFixedPriority(t.policy) || t.deadline <= t.period);
+}
+
+absl::Status Diagnose(const TaskSpec& task) {
   if (task.name.empty()) {
     return absl::InvalidArgumentError("task name must not be empty");
   }
@@ -110,6 +128,18 @@ absl::Status Validate(const TaskSpec& task) {
         " needs constrained deadlines (D <= T); only EDF accepts D > T"));
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Validate(const TaskSpec& task) {
+  if (ObviouslyValid(task)) return absl::OkStatus();
+  absl::Status s = Diagnose(task);
+  if (s.ok()) {  // the two lists of rules disagree: a bug here
+    return absl::InternalError(absl::StrCat(
+        "task '", task.name, "': rejected by a rule Validate() cannot name"));
+  }
+  return s;
 }
 
 absl::Status ValidateAll(absl::Span<const TaskSpec> tasks) {

@@ -41,11 +41,18 @@ std::vector<Nanos> FixedPriorityBlocking(absl::Span<const TaskSpec> tasks,
                                          absl::Span<const int> ranks);
 
 // SumCheck: the result of deciding sum_i C_i / W_i <= 1.
+//
+// The sum is first taken in long double: its rounding error is below
+// n 2^-63 (about 1e-17 for n = 32), so a sum more than kBoundSlack away
+// from 1 decides the question with certainty at O(n) cost. Only a sum
+// within that band of 1 is redone with exact 128-bit rationals; if those
+// overflow too (huge coprime periods), the question stays open.
 struct SumCheck {
   long double approx = 0;  // the sum in long double, for reports
-  bool exact = false;      // decided with exact 128-bit rationals
+  bool certain = false;    // at_most_one is proven (by margin or exactly)
   bool at_most_one = false;
-  // Only when !exact: the long double sum is too close to 1 to decide.
+  // !certain: too close to 1 for long double, too large for rationals.
+  // at_most_one is then false.
   bool ambiguous = false;
 };
 
