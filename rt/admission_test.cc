@@ -5,8 +5,9 @@
 //
 // The classic vectors of RT.md section 3 and hand-computed examples for
 // every test, each also run through the reference simulator so that the
-// expected outcome does not rest on the analysis alone. Incremental
-// admission and bad input are in admission_controller_test.cc.
+// expected outcome does not rest on the analysis alone; bad input and
+// inapplicable models. Online admission is in admission_controller_test.cc,
+// global EDF and partitioning by hand in partition_test.cc.
 
 #include "moirai/rt/admission.h"
 
@@ -324,21 +325,6 @@ TEST(QpaTest, JitterShortensTheWindow) {
   EXPECT_EQ(v.demand, 4 * kMs);
 }
 
-TEST(GlobalEdfTest, LightSetsPass) {
-  // Four tasks of U = 0.3 on two cores: sum 1.2 <= 2 - 0.3 = 1.7 (GFB).
-  const std::vector<TaskSpec> set = {Task("a", 3, 10), Task("b", 3, 10),
-                                     Task("c", 6, 20), Task("d", 9, 30)};
-  const Verdict gfb = Get(GfbTest(set, 2));
-  EXPECT_TRUE(gfb.accepted) << gfb.reason;
-  EXPECT_NEAR(gfb.load, 1.2, 1e-12);
-  EXPECT_NEAR(gfb.bound, 1.7, 1e-12);
-  EXPECT_TRUE(Get(BakTest(set, 2)).accepted);
-  EXPECT_FALSE(Sim(set, SimScheduler::kEdf, {}, false, -1, 2).missed);
-  // On one processor GFB is the density test: 1.2 > 1, 0.6 <= 1.
-  EXPECT_FALSE(Get(GfbTest(set, 1)).accepted);
-  EXPECT_TRUE(Get(GfbTest({set[0], set[1]}, 1)).accepted);
-}
-
 TEST(BadInputTest, EveryTestRejectsInvalidTasks) {
   const std::vector<TaskSpec> bad = {Task("ok", 1, 10), Task("neg", 1, 10)};
   std::vector<TaskSpec> set = bad;
@@ -387,38 +373,6 @@ TEST(BadInputTest, InapplicableModelsSaySo) {
   EXPECT_FALSE(Get(EdfUtilizationTest(sliced)).applicable);
   EXPECT_FALSE(Get(GfbTest(sliced, 2)).applicable);
   EXPECT_TRUE(Get(QpaTest(sliced)).accepted);
-}
-
-TEST(PartitionTest, FirstFitPacksWorstFitSpreads) {
-  const std::vector<TaskSpec> set = {Task("a", 3, 10), Task("b", 2, 10),
-                                     Task("c", 1, 10)};
-  PartitionOptions o;
-  o.cores = 2;
-  o.policy = Policy::kRateMonotonic;
-  absl::StatusOr<PartitionResult> ff = PartitionTasks(set, o);
-  ASSERT_TRUE(ff.ok());
-  EXPECT_TRUE(ff->verdict.accepted);
-  EXPECT_THAT(ff->core_of_task, ElementsAre(0, 0, 0));
-  o.heuristic = PartitionHeuristic::kWorstFitDecreasing;
-  absl::StatusOr<PartitionResult> wf = PartitionTasks(set, o);
-  ASSERT_TRUE(wf.ok());
-  EXPECT_THAT(wf->core_of_task, ElementsAre(0, 1, 1));
-  EXPECT_EQ(wf->core_verdicts[1].test, TestKind::kResponseTime);
-}
-
-TEST(PartitionTest, FailureNamesTheTaskAndEachCore) {
-  const std::vector<TaskSpec> set = {Task("a", 6, 10), Task("b", 6, 10),
-                                     Task("c", 6, 10)};
-  PartitionOptions o;
-  o.cores = 2;
-  absl::StatusOr<PartitionResult> p = PartitionTasks(set, o);
-  ASSERT_TRUE(p.ok());
-  EXPECT_FALSE(p->verdict.accepted);
-  EXPECT_EQ(p->verdict.failing_task, 2);
-  EXPECT_THAT(p->verdict.reason, HasSubstr("task 'c' fits on none of 2 cores"));
-  EXPECT_THAT(p->verdict.reason, HasSubstr("core 0:"));
-  EXPECT_THAT(p->verdict.reason, HasSubstr("core 1:"));
-  EXPECT_THAT(p->core_of_task, ElementsAre(0, 1, -1));
 }
 
 TEST(VerdictTest, NamesOfTests) {
