@@ -16,8 +16,9 @@
 //   GfbTest, BakTest          global EDF, M processors  sufficient  O(n),
 //   O(n^2)
 //
-// (*) exact for preemptive scheduling with synchronous release; with
-// non-preemptive slices or blocking they are sufficient (safe) tests.
+// (*) exact for preemptive scheduling (the property tests check both
+// directions against a simulator, jitter included); with non-preemptive
+// slices or blocking they are sufficient (safe) tests.
 //
 // Partitioning (FFD/WFD) is in rt/partition.h, online admission in
 // rt/admission_controller.h. Both use ExactTest() per core.
@@ -177,8 +178,10 @@ absl::StatusOr<Verdict> ResponseTimeTest(absl::Span<const TaskSpec> tasks,
 //
 // Liu & Layland (1973): preemptive EDF meets every deadline iff U <= 1,
 // when every D >= T and there is no jitter, blocking or non-preemptive
-// slice (otherwise not applicable). U is compared exactly (128-bit
-// rationals) whenever the lcm of the periods fits; else conservatively.
+// slice (otherwise not applicable). "U <= 1" is decided with certainty:
+// in long double when U is more than 1e-12 away from 1, else with exact
+// 128-bit rationals; only if those overflow too (huge coprime periods
+// with U within 1e-12 of 1) is the set refused as "too close to decide".
 absl::StatusOr<Verdict> EdfUtilizationTest(absl::Span<const TaskSpec> tasks);
 
 // EdfDensityTest()
@@ -195,7 +198,9 @@ absl::StatusOr<Verdict> EdfDensityTest(absl::Span<const TaskSpec> tasks);
 // below L, where
 //   h(t) = sum_i max(0, floor((t + J_i - D_i) / T_i) + 1) C_i
 // and L = max(D_max, min(L_a, L_b)) (L_b: synchronous busy period; L_a:
-// sum (T_i - D_i + J_i) U_i / (1 - U), for U < 1). The deadline points are
+// sum (T_i - D_i + J_i) U_i / (1 - U), for U < 1). Jitter enters as the
+// effective deadline D_i - J_i (Spuri 1996). U <= 1 is decided as in
+// EdfUtilizationTest, or proven by L_b converging. The deadline points are
 // visited with Quick Processor-demand Analysis (Zhang & Burns 2009, IEEE
 // TC 58(9)), which walks down from L by t <- h(t); the walk is done per
 // step of B(t), since h + B is monotone only where B is constant.
@@ -220,8 +225,8 @@ absl::StatusOr<Verdict> GfbTest(absl::Span<const TaskSpec> tasks,
 // analysis", RTSS, in the form SchedCAT implements: for every task k, with
 // lambda = C_k / D_k,
 //   sum_i min(1, beta_i) <= M - (M - 1) lambda, where
-//   beta_i = U_i (1 + (T_i - D_i) / D_k) + [U_i > lambda] (C_i - lambda T_i) /
-//   D_k.
+//   beta_i = U_i (1 + (T_i - D_i) / D_k)
+//            + (C_i - lambda T_i) / D_k   if U_i > lambda.
 // Constrained deadlines, no jitter, blocking or slices. Sufficient only.
 absl::StatusOr<Verdict> BakTest(absl::Span<const TaskSpec> tasks,
                                 int processors);

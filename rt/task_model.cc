@@ -18,17 +18,6 @@
 #include "moirai/rt/internal/arith.h"
 
 namespace moirai::rt {
-namespace {
-
-absl::Status FieldError(const TaskSpec& task, absl::string_view field,
-                        absl::string_view rule, Nanos value) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("task '", task.name, "': ", field, " ", rule, " (got ",
-                   FormatNanos(value), ")"));
-}
-
-}  // namespace
-
 std::string FormatNanos(Nanos ns) {
   return absl::FormatDuration(absl::Nanoseconds(ns));
 }
@@ -50,6 +39,13 @@ absl::string_view PolicyName(Policy policy) {
 }
 
 namespace {
+
+absl::Status FieldError(const TaskSpec& task, absl::string_view field,
+                        absl::string_view rule, Nanos value) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("task '", task.name, "': ", field, " ", rule, " (got ",
+                   FormatNanos(value), ")"));
+}
 
 // The rules of Validate() as one predicate: the common (valid) case costs a
 // few compares per task, which matters when a utilization test validates
