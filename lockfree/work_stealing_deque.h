@@ -417,9 +417,14 @@ class WorkStealingDeque {
   // least one was taken (*count >= 1); otherwise `kEmpty` or `kRetry` as for
   // Steal(). Implemented as a run of single steals that stops at the first
   // lost race (see the file comment for why one CAS cannot claim many).
-  StealStatus StealHalf(T* out, std::size_t max_count,
-                        std::size_t* count) noexcept {
+  //
+  // `attempts`, if given, receives the number of single steals tried (the
+  // taken ones plus the one that failed, if any): under asymmetric fences
+  // each of them paid a membarrier.
+  StealStatus StealHalf(T* out, std::size_t max_count, std::size_t* count,
+                        std::size_t* attempts = nullptr) noexcept {
     *count = 0;
+    if (attempts != nullptr) *attempts = 0;
     if (max_count == 0) return StealStatus::kEmpty;
     // Relaxed: only a size estimate to bound the batch; Steal() re-checks.
     const std::int64_t t0 = top_.load(std::memory_order_relaxed);
@@ -430,6 +435,7 @@ class WorkStealingDeque {
     StealStatus first = StealStatus::kEmpty;
     while (*count < want) {
       StealResult<T> r = Steal();
+      if (attempts != nullptr) ++*attempts;
       if (!r.success()) {
         if (*count == 0) first = r.status;
         break;

@@ -38,9 +38,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -61,9 +63,20 @@
 namespace moirai::sched {
 namespace {
 
+// MOIRAI_BENCH_DEQUE_FENCES=symmetric runs every Moirai row with
+// lockfree::DequeFences::kSymmetric instead of the default adaptive policy,
+// to compare the two (same binary, same rows).
+lockfree::DequeFences BenchDequeFences() {
+  const char* v = std::getenv("MOIRAI_BENCH_DEQUE_FENCES");
+  return v != nullptr && std::string(v) == "symmetric"
+             ? lockfree::DequeFences::kSymmetric
+             : lockfree::DequeFences::kAuto;
+}
+
 std::unique_ptr<Scheduler> MakeScheduler(int workers) {
   SchedulerOptions o;
   o.num_workers = workers;
+  o.deque_fences = BenchDequeFences();
   absl::StatusOr<std::unique_ptr<Scheduler>> s = Scheduler::Create(o);
   if (!s.ok()) std::abort();
   return std::move(*s);

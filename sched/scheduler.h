@@ -159,15 +159,16 @@ struct SchedulerOptions {
   // start with asymmetric fences where the kernel has membarrier (the
   // cheapest local pops, a system call per steal that interrupts every CPU
   // running the process: best for fork-join, where few tasks are stolen).
-  // Each worker counts its own successful steals from asymmetric deques
-  // against the tasks it executes; once one worker has stolen more than
-  // kDowngradeStealLimit (64) times within kDowngradeWindow (4096) of its
-  // executed tasks (more than 1 steal per 64 tasks: around the break-even
-  // of a ~0.4 us membarrier against a ~6 ns `xchg` per pop on 2 CPUs, and
-  // membarrier only gets dearer with more CPUs), the scheduler asks every
-  // deque of every worker to switch to symmetric fences, once and for good
-  // (each owner completes the switch at its next pop). The switch is one-way
-  // because the reverse is not safe without a handshake (see the deque).
+  // Each worker counts its steal attempts on asymmetric deques (taken or
+  // not: each paid a membarrier) against the tasks it executes; once the
+  // membarriers of one worker's attempts within 65536 of its tasks cost more
+  // than symmetric fences would have cost those tasks' pops (a measured
+  // ~7.9 us per membarrier per other worker against ~6 ns per pop: more
+  // than 49 attempts per 65536 tasks on 2 workers, more than 3 on 16; the
+  // model is in steal.cc), the scheduler asks every deque of every worker
+  // to switch to symmetric fences, once and for good (each owner completes
+  // the switch at its next pop). The switch is one-way because the reverse
+  // is not safe without a handshake (see the deque).
   // `SchedulerStats::deque_fences_downgraded` reports it. Fork-join (fib,
   // skynet: a few dozen steals per million tasks) stays asymmetric;
   // steal-heavy trees (uts) downgrade within their first few thousand
@@ -493,7 +494,7 @@ class Scheduler {
   internal::TaskNode* StealWork(internal::Worker* w, bool* saw_retry);
   // A successful steal of `count` tasks by `w`: the adaptive fence policy
   // (see SchedulerOptions::deque_fences).
-  void NoteSteals(internal::Worker* w, std::uint64_t count) noexcept;
+  void NoteFencedAttempts(internal::Worker* w, std::uint64_t attempts) noexcept;
   // Runs (or, when cancelling, discards) `n` on worker `w` (non-null) and
   // recycles it. `home_wait`:
   // the group whose Wait is running on its home worker `w` (or nullptr); a
@@ -579,7 +580,8 @@ class Scheduler {
   // Adaptive deque fences (SchedulerOptions::deque_fences): true when the
   // workers' deques started asymmetric under kAuto (set before the threads
   // start, then read-only). fences_downgraded_: false -> true once, when a
-  // worker's steal rate requested the symmetric fences on every deque.
+  // worker's fenced steal attempts outweighed (by the cost model in steal.cc)
+  // what symmetric fences would cost its pops, and it requested them.
   bool adaptive_fences_ = false;
   std::atomic<bool> fences_downgraded_{false};
 

@@ -206,10 +206,11 @@ struct alignas(core::kFalseSharingRange) Worker {
   TaskNode* batch[32];
 
   // Owner: the adaptive deque fences' steal-rate window (see
-  // SchedulerOptions::deque_fences and Scheduler::NoteSteals): `executed`
-  // when the window began, and this worker's steals since then.
+  // SchedulerOptions::deque_fences and Scheduler::NoteFencedAttempts):
+  // `executed` when the window began, and this worker's steal attempts on
+  // asymmetric deques since then.
   std::uint64_t steal_window_start = 0;
-  std::uint64_t steal_window_steals = 0;
+  std::uint64_t steal_window_attempts = 0;
 
   // Statistics: written by the owner (relaxed), read by anyone.
   std::atomic<std::uint64_t> executed{0};
