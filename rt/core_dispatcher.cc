@@ -226,6 +226,8 @@ absl::StatusOr<TaskStats> CoreDispatcher::RemoveTask(TaskId id,
   if (releases_.Contains(t->slot)) (void)releases_.Remove(t->slot);
   TaskStats final_stats = std::move(t->stats);
   final_stats.discarded = t->count;
+  pending_jobs_ -= t->count;
+  if (t->count > 0 && pending_jobs_ == 0) ++busy_epoch_;
   if (last_ran_ == t->slot) last_ran_ = kNoSlot;
   const std::uint32_t slot = t->slot;
   const std::uint32_t generation = t->generation + 1;
@@ -321,10 +323,11 @@ void CoreDispatcher::ReleaseJob(Task& t, Nanos arrival) {
   j.index = t.next_index++;
   j.arrival = arrival;
   j.deadline = arrival + t.spec.deadline;
-  j.overrun_mark = overrun_total_;
+  j.busy_epoch = busy_epoch_;
   j.interference_mark = interference_total_;
   j.admitted = admitted_;
   ++t.count;
+  ++pending_jobs_;
   ++t.stats.released;
   if (t.count == 1) StartJob(t, arrival);
 }
@@ -338,15 +341,24 @@ void CoreDispatcher::StartJob(Task& t, Nanos ready_at) {
     EnqueueRt(t, ready_at);
     return;
   }
-  if (!t.server_started || j.arrival >= t.server_start + t.spec.period) {
-    // A new server period at the arrival; an overdraft is carried over.
+  // A job that waited for a demoted predecessor was not ready, as far as
+  // the server goes, until `ready_at`: its period starts then (the CBS
+  // wake-up rule), or a stale deadline would let it take time that the
+  // admission test gave to others.
+  const Nanos start =
+      t.after_best_effort ? std::max(j.arrival, ready_at) : j.arrival;
+  t.after_best_effort = false;
+  if (!t.server_started || start >= t.server_start + t.spec.period) {
+    // A new server period; an overdraft is carried over.
     t.server_started = true;
-    t.server_start = j.arrival;
-    t.server_deadline = j.arrival + t.spec.deadline;
+    t.server_start = start;
+    t.server_deadline = start + t.spec.deadline;
     t.budget = std::min<Nanos>(t.budget, 0) + t.spec.wcet;
+  } else {
+    // The job arrived inside a period an overrun postponed: it continues
+    // that period's budget and deadline, and pays for the overrun.
+    t.front().postponed = true;
   }
-  // Otherwise the job arrived inside a period an overrun postponed: it
-  // continues that period's budget and deadline.
   if (t.budget > 0) {
     EnqueueRt(t, ready_at);
   } else {

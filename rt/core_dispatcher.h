@@ -278,8 +278,12 @@ class CoreDispatcher {
   bool slice_np_ = false;
   std::uint32_t last_ran_ = kNoSlot;  // ran the last slice, still pending
 
-  // Core totals; jobs keep marks to see what happened while pending.
-  Nanos overrun_total_ = 0;       // CPU time past WCET in the RT tier
+  // Busy periods: busy_epoch_ grows at each instant with no pending job;
+  // overrun_epoch_ is the busy period of the latest overrun. A job's miss
+  // is an overrun's doing if one happened in its busy period.
+  std::int64_t pending_jobs_ = 0;
+  std::int64_t busy_epoch_ = 0;
+  std::int64_t overrun_epoch_ = -1;
   Nanos interference_total_ = 0;  // wall - cpu over all slices
   std::int64_t dispatches_ = 0;
   std::int64_t preemptions_ = 0;

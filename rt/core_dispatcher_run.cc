@@ -92,17 +92,18 @@ absl::StatusOr<ReportOutcome> CoreDispatcher::Report(
   interference_total_ += interference;
   t.stats.interference_time += interference;
   const Nanos wcet = t.spec.wcet;
-  const Nanos before = j.exec;
   j.exec += cpu;
   if (!t.demoted) {
     if (options_.budgets) t.budget -= cpu;
-    if (j.exec > wcet) overrun_total_ += j.exec - std::max(before, wcet);
     t.quantum_left -= cpu;
   }
   if (slice_np_ && cpu > slice_grant_) ++t.stats.slice_overruns;
 
   ReportOutcome out;
   // An overrun: the job used its WCET and is not done, or went past it.
+  if (j.exec > wcet || (j.exec == wcet && !report.finished)) {
+    overrun_epoch_ = busy_epoch_;  // the busy period now carries an overrun
+  }
   if (!j.overran && (j.exec > wcet || (j.exec == wcet && !report.finished))) {
     j.overran = true;
     ++t.stats.overruns;
@@ -179,6 +180,8 @@ void CoreDispatcher::FinishJob(Task& t, Nanos now, bool aborted) {
   }
   t.head = (t.head + 1) % static_cast<int>(t.ring.size());
   --t.count;
+  if (--pending_jobs_ == 0) ++busy_epoch_;  // an idle instant
+  t.after_best_effort = t.demoted;
   t.demoted = false;
   if (t.count > 0) StartJob(t, std::max(now, t.front().arrival));
 }
@@ -187,7 +190,7 @@ void CoreDispatcher::CountMiss(Task& t, const Job& job, Nanos lateness,
                                std::int64_t n) {
   const Nanos interference = interference_total_ - job.interference_mark;
   MissCause cause;
-  if (job.overran || overrun_total_ > job.overrun_mark) {
+  if (job.overran || job.postponed || overrun_epoch_ == job.busy_epoch) {
     cause = MissCause::kOverrun;
   } else if (!job.admitted) {
     cause = MissCause::kNotAdmitted;

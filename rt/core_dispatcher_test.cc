@@ -109,6 +109,30 @@ TEST_F(DispatcherTest, NonPreemptiveSliceIsGrantedAndCountsAsBlocking) {
   EXPECT_EQ(d_->Stats().Find("hi")->blocked_time, 2 * kMs);
 }
 
+// A slice that runs past its grant (a missing yield point) delays a more
+// urgent job: the slice overrun is counted for the blocker, and the
+// victim's miss is tagged kBlocking.
+TEST_F(DispatcherTest, SliceOverrunIsBlocking) {
+  Make({});
+  TaskSpec lo = TaskSpec::Periodic("lo", 10 * kMs, 100 * kMs);
+  lo.max_slice = 1 * kMs;
+  Add(lo);
+  TaskOptions later;
+  later.start = 1 * kMs;
+  Add(TaskSpec::Periodic("hi", 1 * kMs, 10 * kMs, 5 * kMs), later);
+  Slice s = Next();
+  EXPECT_EQ(s.grant, 1 * kMs);
+  Run(6 * kMs, false);  // 5 ms past the grant
+  s = Next();
+  Run(1 * kMs, true);  // hi: arrived 1 ms, deadline 6 ms, done at 7 ms
+  DispatcherStats st = d_->Stats();
+  EXPECT_EQ(st.Find("lo")->slice_overruns, 1);
+  EXPECT_EQ(st.Find("hi")->blocked_time, 5 * kMs);
+  EXPECT_EQ(st.Find("hi")->misses(MissCause::kBlocking), 1);
+  EXPECT_NE(FormatStats(st).find("blocking=1"), std::string::npos)
+      << FormatStats(st);
+}
+
 TEST_F(DispatcherTest, RateMonotonicAndRoundRobin) {
   Make({.policy = Policy::kRateMonotonic});
   const TaskId slow = Add([] {

@@ -6,8 +6,12 @@
 // This header defines what the rt dispatcher counts (RT.md, goal G11):
 //
 //   * `MissCause`: why a job missed its deadline, the first that applies:
-//       kOverrun       the job ran past its WCET, or (budgets off) another
-//                      job on the core did while this one was pending;
+//       kOverrun       the job ran past its WCET, or was served in a budget
+//                      period its task's earlier overrun postponed, or a
+//                      job on the core overran in the same busy period
+//                      (since the core last had no pending job: the
+//                      backlog an overrun leaves lasts until then; with
+//                      budgets off, this is the domino effect);
 //       kNotAdmitted   the core's task set failed its exact admission test
 //                      (possible only with AdmissionMode::kNone);
 //       kInterference  the platform stole at least the lateness (wall time

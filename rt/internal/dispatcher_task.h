@@ -35,11 +35,12 @@ struct CoreDispatcher::Job {
   Nanos deadline = 0;
   Nanos exec = 0;     // CPU time so far
   Nanos blocked = 0;  // waited for less urgent non-preemptive slices
-  // The core's totals when the job was released.
-  Nanos overrun_mark = 0;
+  // The core's busy period and interference total at the release.
+  std::int64_t busy_epoch = 0;
   Nanos interference_mark = 0;
   bool overran = false;
-  bool admitted = true;  // the core's set passed its test at the release
+  bool postponed = false;  // served in a period an overrun postponed
+  bool admitted = true;    // the core's set passed its test at the release
 };
 
 struct CoreDispatcher::Task {
@@ -72,6 +73,7 @@ struct CoreDispatcher::Task {
   Nanos budget = 0;
   bool throttled = false;
   bool demoted = false;
+  bool after_best_effort = false;  // the previous job finished demoted
 
   // Dispatch.
   Nanos ready_at = 0;     // when the head job last became eligible
