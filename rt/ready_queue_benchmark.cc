@@ -3,8 +3,9 @@
 // rt/ready_queue_benchmark.cc
 // -----------------------------------------------------------------------------
 //
-// The ready queues' cost (RT.md, goal G4: EDF push+pop with 64 ready jobs
-// <= 100 ns; a priority or deadline change of a queued job <= 50 ns):
+// Part of //rt:rt_benchmark. The ready queues' cost (RT.md, goal G4: EDF
+// push+pop with 64 ready jobs <= 100 ns; a priority or deadline change of
+// a queued job <= 50 ns):
 //
 //   edf_push_pop_64        one Push and one Pop on a heap holding 64 jobs
 //                          (the popped id is pushed back with a later
