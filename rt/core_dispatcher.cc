@@ -172,6 +172,11 @@ absl::StatusOr<TaskId> CoreDispatcher::AddTask(const TaskSpec& spec,
         absl::StrCat("task '", spec.name, "': start ", start,
                      " is in the past (now ", now, ")"));
   }
+  if (start - now > kMaxTaskTime) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("task '", spec.name, "': start ", start,
+                     " is more than 2^62 ns ahead of now ", now));
+  }
   absl::StatusOr<Verdict> v = Admit(&spec, free_slot->slot);
   if (!v.ok()) return v.status();
   if (!v->accepted && options_.admission == AdmissionMode::kExact) {
@@ -198,7 +203,8 @@ absl::StatusOr<TaskId> CoreDispatcher::AddTask(const TaskSpec& spec,
   }
   RecomputeLevels();
   if (spec.arrival == Arrival::kPeriodic) {
-    t.next_release = start + spec.phase;  // both <= 2^62: no overflow
+    // now + 2^62 + 2^62 stays below 2^63 for any clock under 2^62 ns.
+    t.next_release = start + spec.phase;
     if (t.next_release < release_stop_) {
       (void)releases_.Push(slot, t.next_release, slot);
     }

@@ -118,7 +118,8 @@ enum class OverrunAction : std::uint8_t {
 struct TaskOptions {
   OverrunAction on_overrun = OverrunAction::kNotify;
   // The origin of the task's releases (the first arrival is start + phase);
-  // kNever means Now() at AddTask. InvalidArgument if before Now().
+  // kNever means Now() at AddTask. InvalidArgument if before Now() or more
+  // than kMaxTaskTime after it.
   Nanos start = kNever;
 };
 

@@ -188,7 +188,8 @@ TEST_F(DispatcherTest, BudgetThrottlesAnOverrunUntilTheNextPeriod) {
   EXPECT_EQ(s.task, hog);
   EXPECT_EQ(s.job, 0);
   Run(1 * kMs, true);  // late: deadline 10 ms, done at 11 ms
-  const TaskStats* st = d_->Stats().Find("hog");
+  const DispatcherStats snap = d_->Stats();
+  const TaskStats* st = snap.Find("hog");
   EXPECT_EQ(st->overruns, 1);
   EXPECT_EQ(st->throttles, 1);
   EXPECT_EQ(st->misses(MissCause::kOverrun), 1);
@@ -205,7 +206,8 @@ TEST_F(DispatcherTest, OverrunActions) {
   ReportOutcome o = Run(1 * kMs, false);
   EXPECT_TRUE(o.aborted);
   EXPECT_TRUE(s.token.IsCancellationRequested());
-  const TaskStats* st = d_->Stats().Find("a");
+  const DispatcherStats snap = d_->Stats();
+  const TaskStats* st = snap.Find("a");
   EXPECT_EQ(st->aborted, 1);
   EXPECT_EQ(st->misses(MissCause::kOverrun), 1);
   (void)clock_.Set(10 * kMs);
@@ -247,7 +249,8 @@ TEST_F(DispatcherTest, LateCallerCatchesUpAndDropsPastTheBacklog) {
   Slice s = Next();
   EXPECT_EQ(s.job, 0);
   EXPECT_EQ(s.arrival, 0);
-  const TaskStats* st = d_->Stats().Find("p");
+  const DispatcherStats snap = d_->Stats();
+  const TaskStats* st = snap.Find("p");
   EXPECT_EQ(st->released, 2);
   EXPECT_EQ(st->dropped, 99);
   EXPECT_EQ(st->missed, 99);
@@ -302,6 +305,10 @@ TEST_F(DispatcherTest, BadInput) {
   TaskOptions past;
   past.start = 1;
   EXPECT_EQ(d_->AddTask(TaskSpec::Periodic("c", 1, 10), past).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  TaskOptions far;
+  far.start = kNever - 1;
+  EXPECT_EQ(d_->AddTask(TaskSpec::Periodic("c", 1, 10), far).status().code(),
             absl::StatusCode::kInvalidArgument);
   Add(TaskSpec::Periodic("d", 1, 10 * kMs));
   EXPECT_EQ(d_->AddTask(TaskSpec::Periodic("e", 1, 10 * kMs)).status().code(),
