@@ -80,10 +80,30 @@ absl::Status IndexedHeap::Remove(std::uint32_t id) {
   return absl::OkStatus();
 }
 
+// Floyd's bottom-up pop: the hole at the root descends to a leaf along the
+// smaller children (one comparison per level instead of two), then the last
+// entry fills it and sifts up, which is short because it came from the
+// bottom.
 std::uint32_t IndexedHeap::Pop() noexcept {
   if (heap_.empty()) return kNone;
   const std::uint32_t id = heap_.front().id;
-  RemoveAt(0);
+  pos_[id] = kNone;
+  const Entry last = heap_.back();
+  heap_.pop_back();
+  const auto n = static_cast<std::uint32_t>(heap_.size());
+  if (n == 0) return id;
+  std::uint32_t i = 0;
+  for (;;) {
+    std::uint32_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && Less(heap_[child + 1], heap_[child])) ++child;
+    heap_[i] = heap_[child];
+    pos_[heap_[i].id] = i;
+    i = child;
+  }
+  heap_[i] = last;
+  pos_[last.id] = i;
+  SiftUp(i);
   return id;
 }
 
