@@ -32,6 +32,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -155,6 +156,8 @@ TEST(SimulatorPropertyTest, AdmittedEdfSetsNeverMiss) {
     if (HasFatalFailure()) return;
   }
   EXPECT_GT(simulated, 0);
+  RecordProperty("simulated_sets", simulated);
+  std::printf("simulated %d sets\n", simulated);
 }
 
 TEST(SimulatorPropertyTest, AdmittedRmSetsNeverMiss) {
@@ -165,6 +168,8 @@ TEST(SimulatorPropertyTest, AdmittedRmSetsNeverMiss) {
     if (HasFatalFailure()) return;
   }
   EXPECT_GT(simulated, 0);
+  RecordProperty("simulated_sets", simulated);
+  std::printf("simulated %d sets\n", simulated);
 }
 
 // (d) Random non-preemptive slices, counted as blocking by admission.
@@ -182,6 +187,8 @@ TEST(SimulatorPropertyTest, AdmittedSlicedSetsNeverMiss) {
     if (HasFatalFailure()) return;
   }
   EXPECT_GT(simulated, 0);
+  RecordProperty("simulated_sets", simulated);
+  std::printf("simulated %d sets\n", simulated);
 }
 
 // (a) Two cores, partitioned by first-fit decreasing with the exact test.
@@ -209,6 +216,8 @@ TEST(SimulatorPropertyTest, PartitionedSetsNeverMiss) {
     ASSERT_EQ(r->total_missed(), 0) << r->Format() << Describe(seed, tasks);
   }
   EXPECT_GT(simulated, 0);
+  RecordProperty("simulated_sets", simulated);
+  std::printf("simulated %d sets\n", simulated);
 }
 
 // Runs `tasks` with tasks[i] taking factor[i] x its WCET on every other
@@ -270,6 +279,8 @@ TEST(SimulatorPropertyTest, OneOverrunningTaskCannotMakeOthersMiss) {
                                         OverrunAction::kNotify);
   }
   EXPECT_GT(simulated, 0);
+  std::printf("simulated %d sets; without budgets, others missed %lld jobs\n",
+              simulated, static_cast<long long>(unprotected_victims));
   EXPECT_GT(unprotected_victims, 0) << "the overruns never hurt anyone: "
                                        "the test would pass without budgets";
 }
@@ -304,6 +315,8 @@ TEST(SimulatorPropertyTest, OverloadStaysWithTheOverloadedTasks) {
                                         OverrunAction::kNotify);
   }
   EXPECT_GT(simulated, 0);
+  std::printf("simulated %d sets; without budgets, others missed %lld jobs\n",
+              simulated, static_cast<long long>(unprotected_victims));
   EXPECT_GT(unprotected_victims, 0);
 }
 

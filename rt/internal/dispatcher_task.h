@@ -3,9 +3,10 @@
 // rt/internal/dispatcher_task.h
 // -----------------------------------------------------------------------------
 //
-// The per-task state of rt::CoreDispatcher, shared by its two source files
-// (core_dispatcher.cc: tasks, releases, timers; core_dispatcher_run.cc:
-// Next, Report, budgets, accounting). Not part of the public API.
+// The per-task state of rt::CoreDispatcher, shared by its source files
+// (core_dispatcher.cc: tasks, releases, timers; core_dispatcher_server.cc:
+// the budget rules; core_dispatcher_run.cc: Next, Report, accounting). Not
+// part of the public API.
 //
 // Where a task is, at any moment (one of, for its head job):
 //   * in the RT queue (edf_ or fp_): it has a pending job, is not
