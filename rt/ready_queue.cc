@@ -45,18 +45,10 @@ absl::Status IndexedHeap::CheckQueued(std::uint32_t id) const {
   return absl::OkStatus();
 }
 
-absl::Status IndexedHeap::Push(std::uint32_t id, std::int64_t key,
-                               std::uint64_t seq) {
+absl::Status IndexedHeap::PushError(std::uint32_t id) const {
   if (id >= pos_.size()) return OutOfRange(id, pos_.size());
-  if (pos_[id] != kNone) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("ready queue: id ", id, " is already queued"));
-  }
-  const auto i = static_cast<std::uint32_t>(heap_.size());
-  heap_.push_back({key, seq, id});  // within the reserved capacity
-  pos_[id] = i;
-  SiftUp(i);
-  return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("ready queue: id ", id, " is already queued"));
 }
 
 absl::Status IndexedHeap::Update(std::uint32_t id, std::int64_t key,
@@ -80,33 +72,6 @@ absl::Status IndexedHeap::Remove(std::uint32_t id) {
   return absl::OkStatus();
 }
 
-// Floyd's bottom-up pop: the hole at the root descends to a leaf along the
-// smaller children (one comparison per level instead of two), then the last
-// entry fills it and sifts up, which is short because it came from the
-// bottom.
-std::uint32_t IndexedHeap::Pop() noexcept {
-  if (heap_.empty()) return kNone;
-  const std::uint32_t id = heap_.front().id;
-  pos_[id] = kNone;
-  const Entry last = heap_.back();
-  heap_.pop_back();
-  const auto n = static_cast<std::uint32_t>(heap_.size());
-  if (n == 0) return id;
-  std::uint32_t i = 0;
-  for (;;) {
-    std::uint32_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && Less(heap_[child + 1], heap_[child])) ++child;
-    heap_[i] = heap_[child];
-    pos_[heap_[i].id] = i;
-    i = child;
-  }
-  heap_[i] = last;
-  pos_[last.id] = i;
-  SiftUp(i);
-  return id;
-}
-
 void IndexedHeap::RemoveAt(std::uint32_t i) noexcept {
   const std::uint32_t last = static_cast<std::uint32_t>(heap_.size()) - 1;
   pos_[heap_[i].id] = kNone;
@@ -126,19 +91,6 @@ void IndexedHeap::RemoveAt(std::uint32_t i) noexcept {
 }
 
 // The sifts move a hole instead of swapping: one store per level.
-void IndexedHeap::SiftUp(std::uint32_t i) noexcept {
-  const Entry e = heap_[i];
-  while (i > 0) {
-    const std::uint32_t parent = (i - 1) / 2;
-    if (!Less(e, heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    pos_[heap_[i].id] = i;
-    i = parent;
-  }
-  heap_[i] = e;
-  pos_[e.id] = i;
-}
-
 void IndexedHeap::SiftDown(std::uint32_t i) noexcept {
   const Entry e = heap_[i];
   const auto n = static_cast<std::uint32_t>(heap_.size());

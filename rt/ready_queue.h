@@ -93,12 +93,62 @@ class IndexedHeap {
   }
   void SiftUp(std::uint32_t i) noexcept;
   void SiftDown(std::uint32_t i) noexcept;
+  absl::Status PushError(std::uint32_t id) const;
   void RemoveAt(std::uint32_t i) noexcept;
   absl::Status CheckQueued(std::uint32_t id) const;
 
   std::vector<Entry> heap_;         // capacity() reserved: push never grows
   std::vector<std::uint32_t> pos_;  // id -> index in heap_, or kNone
 };
+
+// Push, Pop and SiftUp are inline: they are the dispatcher's hot path.
+inline absl::Status IndexedHeap::Push(std::uint32_t id, std::int64_t key,
+                                      std::uint64_t seq) {
+  if (id >= pos_.size() || pos_[id] != kNone) return PushError(id);
+  const auto i = static_cast<std::uint32_t>(heap_.size());
+  heap_.push_back({key, seq, id});  // within the reserved capacity
+  SiftUp(i);
+  return absl::OkStatus();
+}
+
+inline void IndexedHeap::SiftUp(std::uint32_t i) noexcept {
+  const Entry e = heap_[i];
+  while (i > 0) {
+    const std::uint32_t parent = (i - 1) / 2;
+    if (!Less(e, heap_[parent])) break;
+    heap_[i] = heap_[parent];
+    pos_[heap_[i].id] = i;
+    i = parent;
+  }
+  heap_[i] = e;
+  pos_[e.id] = i;
+}
+
+// Floyd's bottom-up pop: the hole at the root descends to a leaf along the
+// smaller children (one comparison per level instead of two), then the last
+// entry fills it and sifts up, which is short because it came from the
+// bottom.
+inline std::uint32_t IndexedHeap::Pop() noexcept {
+  if (heap_.empty()) return kNone;
+  const std::uint32_t id = heap_.front().id;
+  pos_[id] = kNone;
+  const Entry last = heap_.back();
+  heap_.pop_back();
+  const auto n = static_cast<std::uint32_t>(heap_.size());
+  if (n == 0) return id;
+  std::uint32_t i = 0;
+  for (;;) {
+    std::uint32_t child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && Less(heap_[child + 1], heap_[child])) ++child;
+    heap_[i] = heap_[child];
+    pos_[heap_[i].id] = i;
+    i = child;
+  }
+  heap_[i] = last;
+  SiftUp(i);
+  return id;
+}
 
 // EdfReadyQueue: ready jobs by absolute deadline, FIFO by release sequence.
 using EdfReadyQueue = IndexedHeap;
