@@ -251,11 +251,12 @@ template <auto F>
 using ValueOf = typename internal::ResultValue<
     typename FunctionTraits<decltype(F)>::Result>::type;
 
-// InvokeToResult<F>(args): calls F with the tuple's elements as lvalues and
+// InvokeToResult<F>(args): calls F with the tuple's elements as const
+// lvalues (so two attempts may run on one tuple at once) and
 // turns what it returns (or throws) into core::Result<ValueOf<F>>-style
 // StatusOr / Status.
 template <auto F, typename Tuple>
-auto InvokeToResult(Tuple& args) {
+auto InvokeToResult(const Tuple& args) {
   using R = typename FunctionTraits<decltype(F)>::Result;
   using V = ValueOf<F>;
   using Out =
