@@ -218,18 +218,22 @@ void Cluster::Launch(const std::shared_ptr<internal::TaskRecord>& record,
     if (!args.ok()) return fail(args.status());
     env.args = std::move(*args);
   }
-  record->cancel =
-      parent != nullptr
-          ? core::CancellationSource::ChildOf(parent->cancel.token())
-          : core::CancellationSource();
-  if (spec.cancellation.CanBeCancelled()) {
-    record->user_cancel = spec.cancellation.OnCancel(
-        [src = record->cancel]() mutable { src.RequestCancellation(); });
+  // A cancellation state only when someone can cancel: most tasks have
+  // none, and skip its allocation and callback registration.
+  const core::CancellationToken parent_token =
+      parent != nullptr ? parent->token : core::CancellationToken();
+  if (spec.cancellation.CanBeCancelled() || parent_token.CanBeCancelled()) {
+    record->cancel.emplace(core::CancellationSource::ChildOf(parent_token));
+    record->token = record->cancel->token();
+    if (spec.cancellation.CanBeCancelled()) {
+      record->user_cancel = spec.cancellation.OnCancel(
+          [src = *record->cancel]() mutable { src.RequestCancellation(); });
+    }
+    std::weak_ptr<internal::TaskRecord> weak = record;
+    record->self_cancel = record->token.OnCancel([this, weak] {
+      if (std::shared_ptr<internal::TaskRecord> r = weak.lock()) OnCancelled(r);
+    });
   }
-  std::weak_ptr<internal::TaskRecord> weak = record;
-  record->self_cancel = record->cancel.token().OnCancel([this, weak] {
-    if (std::shared_ptr<internal::TaskRecord> r = weak.lock()) OnCancelled(r);
-  });
   Completions finished;
   {
     sync::MutexLock lock(&mu_);

@@ -67,8 +67,11 @@ void Cluster::PlaceLocked(std::shared_ptr<internal::TaskRecord> record,
                    finished);
       break;
     }
-    for (std::size_t k = 0; k < view_.size(); ++k) {
-      view_[k].load = LoadLocked(*nodes_[view_index_[k]]);
+    for (std::size_t k = 0; k < view_.size(); ++k) {  // live loads
+      const internal::EmbeddedNode& n = *nodes_[view_index_[k]];
+      view_[k].load.workers = static_cast<std::uint32_t>(n.info.workers);
+      view_[k].load.running = n.running;
+      view_[k].load.queued_by_priority = n.admission.queued_by_priority();
     }
     absl::StatusOr<std::string> choice =
         placer_.Choose(view_, nodes_[record->local_node]->info.id,
@@ -142,23 +145,8 @@ void Cluster::RunOnNode(const std::shared_ptr<internal::TaskRecord>& record,
   auto stale = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return record->seq != seq || record->done || !node.alive;
   };
-  {
-    sync::MutexLock lock(&mu_);
-    if (stale() || record->lifecycle.state() != TaskState::kQueued) return;
-    node.admission.Remove(record->envelope.task.id);
-    if (clock_->Now() >= record->deadline) {
-      node.tasks.erase(record->envelope.task.id);
-      FinishLocked(record, TaskState::kDeadlineExceeded,
-                   absl::DeadlineExceededError(absl::StrCat(
-                       "task ", Ref(record->envelope.task),
-                       ": the deadline passed while it was queued on ",
-                       node.info.id, "; it never started")),
-                   &finished);
-    }
-  }
-  if (!finished.empty()) return Flush(&finished);
-
   // What the node receives: the envelope, through its wire form if forced.
+  // Checked before taking the lock (the registry has its own).
   absl::StatusOr<Envelope> parsed = absl::UnknownError("unset");
   const Envelope* env = &record->envelope;
   if (wire) {
@@ -175,11 +163,19 @@ void Cluster::RunOnNode(const std::shared_ptr<internal::TaskRecord>& record,
   const bool keyed = !env->idempotency_key.empty() &&
                      record->call->cacheable() &&
                      options_.result_cache_capacity > 0;
-  const std::string key = keyed ? CacheKey(*env) : std::string();
   {
     sync::MutexLock lock(&mu_);
     if (stale() || record->lifecycle.state() != TaskState::kQueued) return;
-    if (!entry.ok()) {
+    node.admission.Remove(record->envelope.task.id);
+    if (clock_->Now() >= record->deadline) {
+      node.tasks.erase(record->envelope.task.id);
+      FinishLocked(record, TaskState::kDeadlineExceeded,
+                   absl::DeadlineExceededError(absl::StrCat(
+                       "task ", Ref(record->envelope.task),
+                       ": the deadline passed while it was queued on ",
+                       node.info.id, "; it never started")),
+                   &finished);
+    } else if (!entry.ok()) {
       node.tasks.erase(record->envelope.task.id);
       FinishLocked(record, TaskState::kFailed, entry.status(), &finished);
     } else {
@@ -187,7 +183,7 @@ void Cluster::RunOnNode(const std::shared_ptr<internal::TaskRecord>& record,
           record->lifecycle.Transition(TaskState::kRunning).ok(),
           "illegal start of a task");
       if (keyed) {
-        auto [it, fresh] = node.cache.try_emplace(key);
+        auto [it, fresh] = node.cache.try_emplace(CacheKey(*env));
         if (!fresh && it->second.done) {  // ran here before: its result
           node.tasks.erase(record->envelope.task.id);
           FinishLocked(record, StateFor(it->second.status), it->second.status,
@@ -210,7 +206,7 @@ void Cluster::RunOnNode(const std::shared_ptr<internal::TaskRecord>& record,
                           record->deadline.is_infinite()
                               ? absl::InfiniteFuture()
                               : absl::Now() + (record->deadline - now),
-                          record->cancel.token());
+                          record->token);
     core::TaskContext::Scope scope(&ctx);
     internal::CurrentRemoteScope remote({this, record.get(), idx});
     if (wire) {
@@ -257,7 +253,7 @@ void Cluster::CompleteResultLocked(
     internal::EmbeddedNode& node,
     const std::shared_ptr<internal::TaskRecord>& record, absl::Status status,
     std::shared_ptr<void> value, bool encoded, Completions* finished) {
-  if (record->cancel.IsCancellationRequested()) {
+  if (record->token.IsCancellationRequested()) {
     status = absl::CancelledError(
         absl::StrCat("task ", Ref(record->envelope.task),
                      ": cancelled while running on ", node.info.id));

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,10 @@ struct TaskRecord {
   bool may_retry = false;
   RetryPolicy retry;
   PlacementHints hints;
-  core::CancellationSource cancel;  // the token F sees
+  // The token F sees (never cancelled unless someone can cancel) and its
+  // source, which exists only then.
+  core::CancellationToken token;
+  std::optional<core::CancellationSource> cancel;
   core::CancellationRegistration user_cancel;
   core::CancellationRegistration self_cancel;
 
