@@ -58,8 +58,19 @@
 //   * Nothing is dropped silently: every Spawn's future ends with a value or
 //     an error that says what happened.
 //
-// A remote task that blocks on a nested spawn's future blocks its worker:
-// give nodes more than one worker, or continue with `Future::Then`.
+// Limits of this phase, on purpose or not yet done:
+//   * A retry after a node loss is placed at once: `RetryPolicy`'s backoff
+//     (task_spec.h, `Backoff`) is not applied in process, where a loss is
+//     seen synchronously and there is nothing to back off from; the network
+//     transports will wait it out.
+//   * A duplicate waiting for the first run of its idempotency key (above)
+//     ends with that run's outcome, even if it was cancelled itself.
+//   * A remote task that blocks on a nested spawn's future blocks its
+//     worker: give nodes more than one worker, or continue with
+//     `Future::Then`.
+//   * Futures are completed with no lock held, but a `Then` continuation of
+//     a task lost in `MarkDead` runs inside the membership's callback: it
+//     must not call `MarkDead` itself.
 //
 // Thread safety: every member may be called from any thread, including from
 // inside remote tasks. Destroying the cluster drains every node (queued tasks
