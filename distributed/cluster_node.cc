@@ -150,7 +150,10 @@ void Cluster::RunOnNode(const std::shared_ptr<internal::TaskRecord>& record,
   absl::StatusOr<Envelope> parsed = absl::UnknownError("unset");
   const Envelope* env = &record->envelope;
   if (wire) {
-    parsed = ParseEnvelope(SerializeEnvelope(record->envelope));
+    // The deadline travels as the time left when it is sent (now).
+    Envelope sent = record->envelope;
+    sent.deadline_remaining = record->deadline - clock_->Now();
+    parsed = ParseEnvelope(SerializeEnvelope(sent));
     if (parsed.ok()) env = &*parsed;
   }
   absl::StatusOr<const FunctionEntry*> entry =
@@ -201,11 +204,14 @@ void Cluster::RunOnNode(const std::shared_ptr<internal::TaskRecord>& record,
   absl::Status status;
   std::shared_ptr<void> value;
   {
-    const core::MonoTime now = clock_->Now();
+    // The deadline F sees: what the node received (the remaining time on
+    // the wire), else the submitter's own.
+    const absl::Duration left =
+        wire ? env->deadline_remaining : record->deadline - clock_->Now();
     core::TaskContext ctx(core::TaskId(env->task.id), env->priority,
-                          record->deadline.is_infinite()
+                          left == absl::InfiniteDuration()
                               ? absl::InfiniteFuture()
-                              : absl::Now() + (record->deadline - now),
+                              : absl::Now() + left,
                           record->token);
     core::TaskContext::Scope scope(&ctx);
     internal::CurrentRemoteScope remote({this, record.get(), idx});
