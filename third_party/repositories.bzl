@@ -46,6 +46,8 @@ def _system_library_impl(rctx):
             fail("%s needs %s; run tools/setup.sh to install the Debian packages" %
                  (rctx.name, marker))
     rctx.file("WORKSPACE", 'workspace(name = "%s")\n' % rctx.name)
+    for dest, src in rctx.attr.symlinks.items():
+        rctx.symlink(src, dest)
     for path, content in rctx.attr.build_files.items():
         rctx.file(path, content, executable = False)
 
@@ -55,6 +57,9 @@ system_library = repository_rule(
     attrs = {
         "build_files": attr.string_dict(mandatory = True),
         "requires": attr.string_list(),
+        # path inside the repository -> absolute path of a system file
+        # (for tools such as /usr/bin/protoc).
+        "symlinks": attr.string_dict(),
     },
     local = True,
 )
@@ -92,4 +97,5 @@ def moirai_dependencies():
                 name = name,
                 build_files = spec["build_files"],
                 requires = spec.get("requires", []),
+                symlinks = spec.get("symlinks", {}),
             )

@@ -135,6 +135,26 @@ SYSTEM_REPOSITORIES = {
             _lib("pool"),
         )},
     },
+    # Protocol Buffers 3.21 (libprotobuf-dev, protobuf-compiler): the three
+    # labels Bazel 4's native proto_library / cc_proto_library look for by
+    # default (--proto_compiler, --proto_toolchain_for_cc), so the Debian
+    # `protoc` generates the code and the Debian runtime links it.
+    "com_google_protobuf": {
+        "requires": ["/usr/bin/protoc", "/usr/include/google/protobuf/message.h"],
+        "symlinks": {"protoc": "/usr/bin/protoc"},
+        "build_files": {"BUILD": _build(
+            'exports_files(["protoc"], visibility = ["//visibility:public"])\n',
+            _lib("protobuf", ["-lprotobuf", "-pthread"]),
+            _lib("protobuf_lite", ["-lprotobuf-lite", "-pthread"]),
+            """proto_lang_toolchain(
+    name = "cc_toolchain",
+    command_line = "--cpp_out=$(OUT)",
+    runtime = ":protobuf",
+    visibility = ["//visibility:public"],
+)
+""",
+        )},
+    },
     # JSON for the `moirai` CLI (header-only).
     "nlohmann_json": {
         "requires": ["/usr/include/nlohmann/json.hpp"],

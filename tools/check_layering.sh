@@ -10,7 +10,7 @@
 #      testonly code, the test harnesses (tools/testing).
 #   2. Externals: library code of core..sched uses Abseil and nothing else
 #      (no Boost, no GoogleTest, no peers); async adds Boost (Context, Asio,
-#      Fiber). Tests and benchmarks may use GoogleTest and the peers.
+#      Fiber); distributed adds protobuf (its envelope) and no gRPC. Tests and benchmarks may use GoogleTest and the peers.
 #   3. Promises the README makes by name: `//sync:mutex` alone pulls in no
 #      Boost and no scheduler; the scheduler comes without fibers; lockfree
 #      has no Asio/Boost; core depends on no other Moirai package; Boost.Fiber
@@ -102,6 +102,8 @@ for ((i = 0; i < n; i++)); do
   fi
   case "$pkg" in
     async) externals_only "//$pkg libraries use only Abseil and Boost" "$(libs "$pkg")" com_google_absl boost ;;
+    # The socket-free core: protobuf for the envelope, no gRPC.
+    distributed) externals_only "//$pkg libraries use only Abseil and protobuf (no gRPC)" "$(libs "$pkg")" com_google_absl com_google_protobuf ;;
     *) externals_only "//$pkg libraries use only Abseil" "$(libs "$pkg")" com_google_absl ;;
   esac
 done

@@ -11,7 +11,7 @@ PACKAGES=(
   g++ clang libclang-rt-14-dev clang-format
   # Libraries Moirai uses.
   libabsl-dev libboost-dev libboost-context-dev libboost-fiber-dev
-  libboost-system-dev
+  libboost-system-dev libprotobuf-dev protobuf-compiler
   # Tests and benchmarks.
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # The `moirai` CLI (reads and writes benchmark JSON).
