@@ -54,8 +54,10 @@ void ExpectFiberWaitDoesNotBlockTheWorker(std::function<void()> wait,
 }
 
 TEST(BlockingPrimitivesTest, FutureWaitParksTheFiber) {
-  auto [promise, future] = core::MakePromiseFuture<int>();
-  auto p = std::make_shared<core::Promise<int>>(std::move(promise));
+  // Not a structured binding: clang 14 cannot capture one in a lambda.
+  auto pf = core::MakePromiseFuture<int>();
+  auto p = std::make_shared<core::Promise<int>>(std::move(pf.first));
+  auto future = std::move(pf.second);
   int got = 0;
   ExpectFiberWaitDoesNotBlockTheWorker(
       [&] {
