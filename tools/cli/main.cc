@@ -14,7 +14,7 @@
 #include "moirai/tools/cli/bench_command.h"
 #include "moirai/tools/cli/bench_options.h"
 #include "moirai/tools/cli/info.h"
-#include "moirai/tools/cli/version.h"
+#include "moirai/core/version.h"
 
 namespace {
 
