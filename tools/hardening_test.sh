@@ -15,7 +15,8 @@
 # -fstack-clash-protection leaves no mark in the ELF file and is not checked
 # here; it is a copt of every Moirai target (tools/build_defs/moirai.bzl).
 #
-# usage: hardening_test.sh BINARY fastbuild|opt [BINARY fastbuild|opt ...]
+# usage: hardening_test.sh BINARY MODE [BINARY MODE ...]
+#        MODE: fastbuild, opt, or opt-without-fortify (clang: see BUILD.bazel)
 #        hardening_test.sh --expect-unhardened BINARY
 # The second form is the test's teeth: every check above except fortify must
 # fail on a binary linked without hardening, or the test itself is broken.
