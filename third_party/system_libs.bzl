@@ -160,6 +160,11 @@ SYSTEM_REPOSITORIES = {
         "requires": ["/usr/include/nlohmann/json.hpp"],
         "build_files": {"BUILD": _build(_lib("json"))},
     },
+    # toml11 (header-only), for configuration files (tools/config).
+    "toml11": {
+        "requires": ["/usr/include/toml.hpp"],
+        "build_files": {"BUILD": _build(_lib("toml11"))},
+    },
     # Peers for side-by-side benchmarks.
     "onetbb": {
         "requires": ["/usr/include/oneapi/tbb.h"],

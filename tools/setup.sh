@@ -14,8 +14,8 @@ PACKAGES=(
   libboost-system-dev libprotobuf-dev protobuf-compiler
   # Tests and benchmarks.
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  # The `moirai` CLI (reads and writes benchmark JSON).
-  nlohmann-json3-dev
+  # The `moirai` CLI (reads and writes benchmark JSON, reads TOML configs).
+  nlohmann-json3-dev libtoml11-dev
   # Peer libraries measured side by side.
   libtbb-dev libconcurrentqueue-dev libcuckoo-dev libmimalloc-dev
   libjemalloc-dev libgoogle-perftools-dev

@@ -9,6 +9,8 @@
   accident (tools/check_consumer.sh checks it).
 - moirai_cc_test: a GoogleTest binary with the same copts.
 - moirai_cc_benchmark: a Google Benchmark `cc_binary` tagged `benchmark`.
+- moirai_cc_binary: one of Moirai's own programs, linked with the hardening
+  flags of SECURITY.md.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
@@ -29,6 +31,28 @@ MOIRAI_COPTS = [
     # clang (>= 11) both accept it; it costs a store per page of a large
     # frame and nothing for small ones.
     "-fstack-clash-protection",
+    # Hardening (SECURITY.md): canaries in every function with a local array
+    # or address-taken local. Bazel's toolchain passes the weaker
+    # -fstack-protector; this later flag wins.
+    "-fstack-protector-strong",
+]
+
+# _FORTIFY_SOURCE=2 needs optimisation (glibc's features.h warns at -O0, and
+# warnings are errors), so it is added only when compilation_mode is opt
+# (`--config=opt`, what `./moirai` and benchmarks build). The sanitizer
+# configs build at -O1 in fastbuild mode and so never get it. Bazel's opt
+# toolchain flags already say -D_FORTIFY_SOURCE=1: undefine it first so the
+# redefinition is not a warning.
+MOIRAI_OPT_COPTS = ["-U_FORTIFY_SOURCE", "-D_FORTIFY_SOURCE=2"]
+
+# Link flags for Moirai's own programs (moirai_cc_binary): full RELRO (the
+# GOT is read-only after relocation, resolved at load: BIND_NOW), a
+# position-independent executable, and a non-executable stack. Checked by
+# //tools:hardening_test on the `moirai` binary.
+MOIRAI_BINARY_LINKOPTS = [
+    "-pie",
+    "-Wl,-z,relro,-z,now",
+    "-Wl,-z,noexecstack",
 ]
 
 _INTERNAL_VISIBILITY = ["//:__subpackages__"]
@@ -54,6 +78,9 @@ def _copts(copts):
     return select({
         "//tools/build_defs:clang_compiler": [w for w in MOIRAI_COPTS if w != "-Wshadow=local"] + ["-Wshadow-uncaptured-local"],
         "//conditions:default": MOIRAI_COPTS,
+    }) + select({
+        "//tools/build_defs:opt_mode": MOIRAI_OPT_COPTS,
+        "//conditions:default": [],
     }) + copts
 
 def moirai_cc_library(name, hdrs = [], srcs = [], deps = [], copts = [], visibility = None, **kwargs):
@@ -90,5 +117,13 @@ def moirai_cc_benchmark(name, srcs, deps = [], copts = [], tags = [], **kwargs):
         deps = deps + ["@com_github_google_benchmark//:benchmark_main"],
         copts = _copts(copts),
         tags = tags + ["benchmark"],
+        **kwargs
+    )
+
+def moirai_cc_binary(name, linkopts = [], **kwargs):
+    """A Moirai program (the `moirai` CLI), linked hardened (SECURITY.md)."""
+    cc_binary(
+        name = name,
+        linkopts = MOIRAI_BINARY_LINKOPTS + linkopts,
         **kwargs
     )

@@ -31,7 +31,7 @@
 #include "moirai/tools/cli/info.h"
 #include "moirai/tools/cli/report.h"
 #include "moirai/tools/cli/subprocess.h"
-#include "moirai/tools/cli/version.h"
+#include "moirai/core/version.h"
 
 namespace moirai::cli {
 namespace {

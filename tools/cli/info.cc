@@ -15,7 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "moirai/tools/cli/version.h"
+#include "moirai/core/version.h"
 
 namespace moirai::cli {
 namespace {

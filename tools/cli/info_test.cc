@@ -9,7 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "moirai/tools/cli/version.h"
+#include "moirai/core/version.h"
 
 namespace moirai::cli {
 namespace {

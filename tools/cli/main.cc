@@ -3,18 +3,20 @@
 // tools/cli/main.cc
 // -----------------------------------------------------------------------------
 //
-// The `moirai` program: `moirai bench`, `moirai info`, `moirai help`. Run it
-// through the `moirai` script at the repository root (`./moirai bench`), which
-// does `bazel run --config=opt //tools/cli:moirai -- <args>`.
+// The `moirai` program: `moirai bench`, `moirai info`, `moirai config`,
+// `moirai help`. Run it through the `moirai` script at the repository root
+// (`./moirai bench`), which does
+// `bazel run --config=opt //tools/cli:moirai -- <args>`.
 
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "moirai/core/version.h"
 #include "moirai/tools/cli/bench_command.h"
 #include "moirai/tools/cli/bench_options.h"
 #include "moirai/tools/cli/info.h"
-#include "moirai/tools/cli/version.h"
+#include "moirai/tools/config/config_command.h"
 
 namespace {
 
@@ -30,6 +32,11 @@ constexpr char kUsage[] =
     "  report FILE.json  print the table of a saved bench-report.json and\n"
     "                    write the HTML page next to it (FILE.html)\n"
     "  info              version, compiler, CPUs and NUMA topology\n"
+    "  config check FILE check a TOML configuration file (and the\n"
+    "                    MOIRAI_SCHEDULER_* environment)\n"
+    "  config show [FILE] effective configuration and where each value\n"
+    "                    came from\n"
+    "  version           the version (also --version)\n"
     "  help              this text\n";
 
 }  // namespace
@@ -54,6 +61,9 @@ int main(int argc, char** argv) {
     }
     std::cout << moirai::cli::InfoText();
     return 0;
+  }
+  if (command == "config") {
+    return moirai::config::RunConfigCommand(rest, std::cout, std::cerr);
   }
   if (command == "bench") {
     absl::StatusOr<moirai::cli::BenchOptions> opts =
