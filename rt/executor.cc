@@ -267,7 +267,9 @@ void Executor::OnShutdown(sched::ShutdownMode mode) noexcept {
       }
     }
     // The worker retires its tasks itself (Pick), where no job of it runs.
-    handle_.Wake(i);
+    // (A scheduler with fewer workers than the executor has no task on the
+    // missing ones: AddTask refused them.)
+    if (i < handle_.num_workers()) handle_.Wake(i);
   }
 }
 
