@@ -157,7 +157,9 @@ TEST(ExecutorTest, DrainWaitsForAReleasedJob) {
   ASSERT_TRUE(st.ex->Release(*id).ok());
   st.s->Shutdown(sched::ShutdownMode::kDrain);
   EXPECT_TRUE(done.load());
-  EXPECT_EQ(st.ex->Stats().Find("slow")->completed, 1);
+  const ExecutorStats stats = st.ex->Stats();
+  ASSERT_NE(stats.Find("slow"), nullptr);
+  EXPECT_EQ(stats.Find("slow")->completed, 1);
   // Refused once shut down.
   EXPECT_EQ(st.ex->Release(*id).code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(
@@ -177,7 +179,8 @@ TEST(ExecutorTest, DrainDoesNotWaitForAFutureRelease) {
       st.ex->AddTask(spec, [&](const JobContext&) { runs.fetch_add(1); }).ok());
   st.s->Shutdown(sched::ShutdownMode::kDrain);  // returns: nothing released
   EXPECT_EQ(runs.load(), 0);
-  const TaskStats* t = st.ex->Stats().Find("later");
+  const ExecutorStats stats = st.ex->Stats();
+  const TaskStats* t = stats.Find("later");
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->released, 0);
 }
