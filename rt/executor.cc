@@ -54,7 +54,9 @@ Executor::~Executor() {
 }
 
 void Executor::Bind(sched::DispatchHandle handle) noexcept {
+  if (bound_) return;  // installed on one scheduler only: the first keeps it
   handle_ = handle;
+  sched_workers_ = handle.num_workers();  // the workers exist at Bind
   bound_ = true;
 }
 
@@ -69,10 +71,10 @@ absl::StatusOr<RtTaskId> Executor::AddTask(const TaskSpec& spec, JobBody body,
         "rt executor: not installed on a scheduler "
         "(SchedulerOptions::dispatch)");
   }
-  if (handle_.num_workers() < options_.workers) {
+  if (sched_workers_ < options_.workers) {
     return absl::FailedPreconditionError(absl::StrCat(
         "rt executor: ", options_.workers,
-        " RT workers but the scheduler has only ", handle_.num_workers()));
+        " RT workers but the scheduler has only ", sched_workers_));
   }
   if (options.worker >= 0) {
     if (options.worker >= options_.workers) {
@@ -269,7 +271,7 @@ void Executor::OnShutdown(sched::ShutdownMode mode) noexcept {
     // The worker retires its tasks itself (Pick), where no job of it runs.
     // (A scheduler with fewer workers than the executor has no task on the
     // missing ones: AddTask refused them.)
-    if (i < handle_.num_workers()) handle_.Wake(i);
+    if (i < sched_workers_) handle_.Wake(i);
   }
 }
 

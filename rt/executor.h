@@ -43,7 +43,14 @@
 //     task's stop token (JobContext::stop) is cancelled, so a running job
 //     can end early, and the worker removes its tasks (discarding their
 //     pending jobs) as soon as no job of it is running.
-// The removed tasks' final stats stay visible in Stats().
+// The removed tasks' final stats stay visible in Stats(). Once the
+// shutdown began, AddTask and Release are refused without touching the
+// scheduler, so the executor may outlive it (Stats() keeps working). Each
+// RT worker with tasks counts one unit in SchedulerStats::pending.
+//
+// One executor serves one scheduler: Bind() on a second one is ignored
+// (nothing would be dispatched there). AddTask needs the scheduler's
+// creation to have returned (Bind ran) on the calling thread's view.
 //
 // Thread safety: AddTask, RemoveTask, Release and Stats may be called from
 // any thread, including from a job body. Each worker's dispatcher sits
@@ -237,6 +244,7 @@ class Executor final : public sched::WorkerDispatch {
   MonotonicClock clock_;
   // Set once by Bind(), before any worker runs; read-only afterwards.
   sched::DispatchHandle handle_;
+  int sched_workers_ = 0;
   bool bound_ = false;
   std::vector<std::unique_ptr<Worker>> workers_;  // fixed at Create()
 };

@@ -160,7 +160,10 @@ TEST(ExecutorTest, DrainWaitsForAReleasedJob) {
   const ExecutorStats stats = st.ex->Stats();
   ASSERT_NE(stats.Find("slow"), nullptr);
   EXPECT_EQ(stats.Find("slow")->completed, 1);
-  // Refused once shut down.
+  // Refused once shut down, even after the scheduler is gone (the
+  // executor outlives it).
+  st.s.reset();
+  EXPECT_EQ(st.ex->Stats().workers.size(), 1u);
   EXPECT_EQ(st.ex->Release(*id).code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(
       st.ex
