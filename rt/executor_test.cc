@@ -12,6 +12,8 @@
 
 #include "moirai/rt/executor.h"
 
+#include <time.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -27,6 +29,7 @@
 #include "moirai/rt/task_model.h"
 #include "moirai/sched/internal/test_configs.h"
 #include "moirai/sched/scheduler.h"
+#include "moirai/sched/task_group.h"
 
 namespace moirai::rt {
 namespace {
@@ -226,6 +229,87 @@ TEST(ExecutorTest, CancelPendingStopsTheRunningJobAndDiscardsPendingOnes) {
   EXPECT_EQ(tb->completed, 0);
   EXPECT_EQ(tb->discarded, 1);
   EXPECT_EQ(stats.Find("a")->completed, 1);
+}
+
+// Spins until this thread has used `ns` of CPU time.
+void BurnCpu(Nanos ns) {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  const Nanos end = Nanos{ts.tv_sec} * kSecond + ts.tv_nsec + ns;
+  for (;;) {
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    if (Nanos{ts.tv_sec} * kSecond + ts.tv_nsec >= end) return;
+  }
+}
+
+TEST(ExecutorTest, ThreadCpuTimeIsReportedOverrunsAndSleepsAreSeen) {
+  Rig st = Make(1, 1);
+  std::atomic<int> hog_runs{0};
+  std::atomic<int> nap_runs{0};
+  absl::StatusOr<RtTaskId> hog =
+      st.ex->AddTask(TaskSpec::Sporadic("hog", 100 * kMicrosecond,
+                                        50 * kMillisecond, 50 * kMillisecond),
+                     [&](const JobContext&) {
+                       BurnCpu(kMillisecond);  // 10x its WCET, in CPU time
+                       hog_runs.fetch_add(1);
+                     });
+  ASSERT_TRUE(hog.ok()) << hog.status();
+  absl::StatusOr<RtTaskId> nap = st.ex->AddTask(
+      TaskSpec::Sporadic("nap", kMillisecond, 50 * kMillisecond,
+                         50 * kMillisecond),
+      [&](const JobContext&) {
+        absl::SleepFor(absl::Milliseconds(5));  // wall time, ~no CPU
+        nap_runs.fetch_add(1);
+      });
+  ASSERT_TRUE(nap.ok()) << nap.status();
+  ASSERT_TRUE(st.ex->Release(*hog).ok());
+  ASSERT_TRUE(WaitFor([&] { return hog_runs.load() == 1; }));
+  ASSERT_TRUE(st.ex->Release(*nap).ok());
+  ASSERT_TRUE(WaitFor([&] { return nap_runs.load() == 1; }));
+  st.s->Shutdown();
+  const ExecutorStats stats = st.ex->Stats();
+  const TaskStats* h = stats.Find("hog");
+  const TaskStats* n = stats.Find("nap");
+  ASSERT_NE(h, nullptr);
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(h->overruns, 1);
+  EXPECT_GE(h->exec_max, kMillisecond);  // the CPU time it burnt
+  EXPECT_EQ(n->completed, 1);
+  EXPECT_GT(n->interference_time, 0);  // slept: wall time > CPU time
+  EXPECT_LT(n->exec_max, 5 * kMillisecond);
+}
+
+TEST(ExecutorTest, AJobWaitingOnATaskGroupIsNotPreemptedByItsWorker) {
+  Rig st = Make(1, 1);
+  std::atomic<int> children{0};
+  std::atomic<int> runs{0};
+  std::atomic<int> wrong{0};
+  absl::StatusOr<RtTaskId> id =
+      st.ex->AddTask(TaskSpec::Sporadic("fork", 10 * kMillisecond,
+                                        100 * kMillisecond, 100 * kMillisecond),
+                     [&](const JobContext&) {
+                       // The group's help loop picks on this worker: the
+                       // executor must not start another job (or itself) inside
+                       // this one.
+                       sched::TaskGroup g;
+                       for (int i = 0; i < 8; ++i)
+                         g.Run([&] { children.fetch_add(1); });
+                       if (!g.Wait().ok()) wrong.fetch_add(1);
+                       runs.fetch_add(1);
+                     });
+  ASSERT_TRUE(id.ok()) << id.status();
+  Nanos last = 0;
+  for (int k = 1; k <= 3; ++k) {
+    ASSERT_TRUE(ReleaseAfter(*st.ex, *id, 100 * kMillisecond, &last).ok());
+    ASSERT_TRUE(WaitFor([&] { return runs.load() == k; }));
+  }
+  st.s->Shutdown();
+  EXPECT_EQ(children.load(), 24);
+  EXPECT_EQ(wrong.load(), 0);
+  const ExecutorStats stats = st.ex->Stats();
+  ASSERT_NE(stats.Find("fork"), nullptr);
+  EXPECT_EQ(stats.Find("fork")->completed, 3);
+  EXPECT_EQ(stats.jobs_run[0], 3);
 }
 
 TEST(ExecutorTest, BestEffortWorkStillRuns) {
