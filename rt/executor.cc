@@ -255,6 +255,7 @@ core::MonoTime Executor::NextWakeup(int worker) noexcept {
 
 void Executor::OnShutdown(sched::ShutdownMode mode) noexcept {
   const Nanos now = clock_.Now();
+  std::vector<core::CancellationSource> stops;
   for (int i = 0; i < options_.workers; ++i) {
     Worker& w = *workers_[static_cast<std::size_t>(i)];
     {
@@ -264,7 +265,7 @@ void Executor::OnShutdown(sched::ShutdownMode mode) noexcept {
       if (mode == sched::ShutdownMode::kCancelPending) {
         w.cancelling = true;
         for (auto& e : w.entries) {
-          if (e != nullptr) (void)e->stop.RequestCancellation();
+          if (e != nullptr) stops.push_back(e->stop);
         }
       }
     }
@@ -273,6 +274,9 @@ void Executor::OnShutdown(sched::ShutdownMode mode) noexcept {
     // missing ones: AddTask refused them.)
     if (i < sched_workers_) handle_.Wake(i);
   }
+  // Outside the locks: cancellation runs the callbacks a job registered on
+  // its stop token, which may call back into the executor.
+  for (core::CancellationSource& s : stops) (void)s.RequestCancellation();
 }
 
 void Executor::Retire(Worker& w) {

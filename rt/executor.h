@@ -25,7 +25,10 @@
 //     in the middle and the grant is advisory). The executor measures the
 //     job's wall time (the dispatcher's clock, from the pick to the end)
 //     and its thread CPU time (CLOCK_THREAD_CPUTIME_ID) and reports both;
-//     their difference is the platform interference of the miss causes.
+//     their difference is the platform interference of the miss causes. A
+//     job that waits on a TaskGroup is charged for what its worker runs
+//     meanwhile (the group's tasks, best-effort work), and no other RT job
+//     of that worker starts before it ends.
 //   * Admission. AddTask() runs the dispatcher's exact test (QPA or RTA,
 //     with non-preemptive slices as blocking) unless the DispatcherOptions
 //     say AdmissionMode::kNone: a refused task is ResourceExhausted with
@@ -43,7 +46,8 @@
 //     task's stop token (JobContext::stop) is cancelled, so a running job
 //     can end early, and the worker removes its tasks (discarding their
 //     pending jobs) as soon as no job of it is running.
-// The removed tasks' final stats stay visible in Stats(). Once the
+// The removed tasks' final stats stay visible in Stats() (one TaskStats
+// each, kept for the executor's lifetime). Once the
 // shutdown began, AddTask and Release are refused without touching the
 // scheduler, so the executor may outlive it (Stats() keeps working). Each
 // RT worker with tasks counts one unit in SchedulerStats::pending.
