@@ -25,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "moirai/core/cancellation.h"
 #include "moirai/core/task.h"
 #include "moirai/rt/task_model.h"
 #include "moirai/sched/internal/test_configs.h"
@@ -196,9 +197,16 @@ TEST(ExecutorTest, CancelPendingStopsTheRunningJobAndDiscardsPendingOnes) {
   std::atomic<bool> started{false};
   std::atomic<bool> saw_stop{false};
   std::atomic<int> b_runs{0};
+  std::atomic<int> callback_saw_workers{0};
   absl::StatusOr<RtTaskId> a = st.ex->AddTask(
       TaskSpec::Sporadic("a", 50 * kMillisecond, kSecond, kSecond),
       [&](const JobContext& c) {
+        // The callback runs on the shutdown's thread and calls back into
+        // the executor: no lock of it may be held then.
+        core::CancellationRegistration reg = c.stop.OnCancel([&] {
+          callback_saw_workers.store(
+              static_cast<int>(st.ex->Stats().workers.size()));
+        });
         started.store(true);
         // Waits for the shutdown's stop (bounded, so a bug fails the test
         // instead of hanging it).
@@ -221,6 +229,7 @@ TEST(ExecutorTest, CancelPendingStopsTheRunningJobAndDiscardsPendingOnes) {
             absl::StatusCode::kFailedPrecondition);
   st.s->Shutdown(sched::ShutdownMode::kCancelPending);
   EXPECT_TRUE(saw_stop.load());
+  EXPECT_EQ(callback_saw_workers.load(), 1);
   EXPECT_EQ(b_runs.load(), 0);
   ExecutorStats stats = st.ex->Stats();
   const TaskStats* tb = stats.Find("b");
