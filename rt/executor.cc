@@ -151,7 +151,6 @@ absl::StatusOr<TaskStats> Executor::RemoveTask(RtTaskId id) {
   absl::StatusOr<TaskStats> st = w.d->RemoveTask(id.task);
   if (!st.ok()) return st.status();
   w.entries[id.task.slot].reset();
-  w.retired.push_back(*st);
   if (--w.tasks == 0 && w.held && !w.in_flight) {
     w.held = false;
     handle_.ReleaseHold();

@@ -46,8 +46,9 @@
 //     task's stop token (JobContext::stop) is cancelled, so a running job
 //     can end early, and the worker removes its tasks (discarding their
 //     pending jobs) as soon as no job of it is running.
-// The removed tasks' final stats stay visible in Stats() (one TaskStats
-// each, kept for the executor's lifetime). Once the
+// The final stats of the tasks the shutdown removed stay visible in
+// Stats() (at most max_tasks per worker); RemoveTask returns a task's final
+// stats instead of keeping them. Once the
 // shutdown began, AddTask and Release are refused without touching the
 // scheduler, so the executor may outlive it (Stats() keeps working). Each
 // RT worker with tasks counts one unit in SchedulerStats::pending.
@@ -65,6 +66,8 @@
 // channel per call (an allocation and a wait on the worker, which may be
 // parked until its next release). The mutex's critical sections are
 // short, and the worker is their only frequent user, so contention is rare.
+// The mutex is not fair: a thread calling AddTask/RemoveTask/Stats in a
+// tight loop can delay its worker's jobs (the test does so with pauses).
 //
 // Example (EDF on two workers; see also the README):
 //
@@ -150,7 +153,7 @@ struct RtTaskId {
 // ExecutorStats: a snapshot of every RT worker.
 struct ExecutorStats {
   // Per worker: its dispatcher's stats, then the final stats of the tasks
-  // removed from it (RemoveTask or shutdown), with `discarded` set.
+  // the shutdown removed from it, with `discarded` set.
   std::vector<DispatcherStats> workers;
   // Per worker: jobs run there, and jobs whose body ran on another thread
   // than that worker's (a bug; always 0).

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -319,6 +320,77 @@ TEST(ExecutorTest, AJobWaitingOnATaskGroupIsNotPreemptedByItsWorker) {
   ASSERT_NE(stats.Find("fork"), nullptr);
   EXPECT_EQ(stats.Find("fork")->completed, 3);
   EXPECT_EQ(stats.jobs_run[0], 3);
+}
+
+TEST(ExecutorTest, ControlCallsFromManyThreadsWhileJobsRun) {
+  Rig st = Make(2, 2);
+  constexpr int kReleases = 20;
+  std::atomic<int> runs[2] = {0, 0};
+  std::vector<RtTaskId> ids;
+  for (int w = 0; w < 2; ++w) {
+    absl::StatusOr<RtTaskId> id = st.ex->AddTask(
+        TaskSpec::Sporadic(absl::StrCat("s", w), 20 * kMicrosecond,
+                           kMillisecond, kMillisecond),
+        [&, w](const JobContext&) { runs[w].fetch_add(1); }, On(w));
+    ASSERT_TRUE(id.ok()) << id.status();
+    ids.push_back(*id);
+  }
+  ASSERT_TRUE(
+      st.ex
+          ->AddTask(
+              TaskSpec::Periodic("tick", 20 * kMicrosecond, kMillisecond),
+              [](const JobContext&) {}, On(0))
+          .ok());
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 2; ++w) {
+    threads.emplace_back([&, w] {
+      Nanos last = 0;
+      for (int k = 0; k < kReleases; ++k) {
+        if (!ReleaseAfter(*st.ex, ids[w], kMillisecond, &last).ok()) {
+          failures.fetch_add(1);
+        }
+      }
+    });
+  }
+  threads.emplace_back([&] {  // add and remove a task on worker 1
+    while (!stop.load()) {
+      absl::StatusOr<RtTaskId> id = st.ex->AddTask(
+          TaskSpec::Sporadic("tmp", 10 * kMicrosecond, kMillisecond,
+                             kMillisecond),
+          [](const JobContext&) {}, On(1));
+      if (!id.ok() || !st.ex->RemoveTask(*id).ok()) failures.fetch_add(1);
+      // A control plane, not a hammer: the worker mutex is not fair.
+      absl::SleepFor(absl::Microseconds(100));
+    }
+  });
+  threads.emplace_back([&] {  // snapshots
+    while (!stop.load()) {
+      if (st.ex->Stats().workers.size() != 2) failures.fetch_add(1);
+      absl::SleepFor(absl::Microseconds(100));
+    }
+  });
+  threads[0].join();
+  threads[1].join();
+  ASSERT_TRUE(WaitFor([&] {
+    return runs[0].load() == kReleases && runs[1].load() == kReleases;
+  })) << runs[0].load()
+      << " " << runs[1].load() << " failures " << failures.load() << "\n"
+      << st.ex->Stats().Format();
+  stop.store(true);
+  threads[2].join();
+  threads[3].join();
+  st.s->Shutdown();
+  EXPECT_EQ(failures.load(), 0);
+  const ExecutorStats stats = st.ex->Stats();
+  for (int w = 0; w < 2; ++w) {
+    const TaskStats* t = stats.Find(absl::StrCat("s", w));
+    ASSERT_NE(t, nullptr);
+    EXPECT_EQ(t->released, kReleases);
+    EXPECT_EQ(t->completed, kReleases);
+    EXPECT_EQ(stats.jobs_misplaced[w], 0);
+  }
 }
 
 TEST(ExecutorTest, BestEffortWorkStillRuns) {
