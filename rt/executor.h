@@ -48,10 +48,10 @@
 //     pending jobs) as soon as no job of it is running.
 // The final stats of the tasks the shutdown removed stay visible in
 // Stats() (at most max_tasks per worker); RemoveTask returns a task's final
-// stats instead of keeping them. Once the
-// shutdown began, AddTask and Release are refused without touching the
-// scheduler, so the executor may outlive it (Stats() keeps working). Each
-// RT worker with tasks counts one unit in SchedulerStats::pending.
+// stats instead of keeping them. Once the shutdown began, AddTask and
+// Release are refused without touching the scheduler, so the executor may
+// outlive it (Stats() keeps working). Each RT worker with tasks counts one unit
+// in SchedulerStats::pending.
 //
 // One executor serves one scheduler: Bind() on a second one is ignored
 // (nothing would be dispatched there). AddTask needs the scheduler's
@@ -69,11 +69,15 @@
 // The mutex is not fair: a thread calling AddTask/RemoveTask/Stats in a
 // tight loop can delay its worker's jobs (the test does so with pauses).
 //
-// Example (EDF on two workers; see also the README):
+// Example (EDF on two workers; rt/executor_example.cc runs it):
 //
-//   auto ex = moirai::rt::Executor::Create({.workers = 2}).value();
-//   auto sched = moirai::sched::Scheduler::Create(
-//       {.num_workers = 2, .dispatch = ex}).value();
+//   moirai::rt::ExecutorOptions eo;
+//   eo.workers = 2;
+//   auto ex = moirai::rt::Executor::Create(eo).value();
+//   moirai::sched::SchedulerOptions so;
+//   so.num_workers = 2;
+//   so.dispatch = ex;
+//   auto sched = moirai::sched::Scheduler::Create(so).value();
 //   auto id = ex->AddTask(moirai::rt::TaskSpec::Periodic("ctl", 1 * ms,
 //                                                        10 * ms),
 //                         [](const moirai::rt::JobContext&) { Control(); });
