@@ -19,11 +19,9 @@
 //                        AdmissionController::Admit of a 32nd task onto a
 //                        core holding 31, then Remove (both timed).
 //
-// The ready-queue and dispatcher rows are in ready_queue_benchmark.cc and
-// dispatcher_benchmark.cc, linked into the same binary.
-//
-// The ready-queue and dispatcher rows are in ready_queue_benchmark.cc and
-// dispatcher_benchmark.cc, linked into this binary.
+// The ready-queue, dispatcher and executor (wall-clock release-to-start
+// latency on a 2-worker scheduler) rows are in ready_queue_benchmark.cc,
+// dispatcher_benchmark.cc and executor_benchmark.cc, linked into this binary.
 //
 // Build with --config=opt (see PERFORMANCE.md). Names follow the
 // <case>/<impl> convention of `moirai bench`; there is no peer library.
