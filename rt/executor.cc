@@ -34,6 +34,10 @@ absl::StatusOr<std::shared_ptr<Executor>> Executor::Create(
     return absl::InvalidArgumentError(absl::StrCat(
         "rt executor: workers must be in [1, 1024], got ", options.workers));
   }
+  if (absl::Status k = ValidateKernelClassOptions(options.kernel); !k.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("rt executor: ", k.message()));
+  }
   std::shared_ptr<Executor> ex(new Executor(options));
   for (int i = 0; i < options.workers; ++i) {
     auto w = std::make_unique<Worker>();
@@ -42,6 +46,7 @@ absl::StatusOr<std::shared_ptr<Executor>> Executor::Create(
     if (!d.ok()) return d.status();
     sync::MutexLock l(&w->mu);
     w->d = *std::move(d);
+    w->kernel.requested = options.kernel.requested;
     w->entries.resize(static_cast<std::size_t>(options.dispatcher.max_tasks));
     ex->workers_.push_back(std::move(w));
   }
@@ -179,6 +184,15 @@ absl::Status Executor::Release(RtTaskId id, Nanos arrival) {
 core::Task Executor::Pick(int worker) noexcept {
   if (worker >= options_.workers) return core::Task();
   Worker& w = *workers_[static_cast<std::size_t>(worker)];
+  if (!w.kernel_applied) {
+    // The first pick runs on the worker's thread before any job of it: the
+    // class change (a system call, and a log line on refusal) happens once,
+    // outside the lock.
+    w.kernel_applied = true;
+    KernelClassState k = ApplyKernelClassToCurrentThread(options_.kernel);
+    sync::MutexLock l(&w.mu);
+    w.kernel = std::move(k);
+  }
   sync::MutexLock l(&w.mu);
   // A job of this worker is running and its body waits on a TaskGroup,
   // whose help loop picks: jobs are not fibers yet, so nothing preempts it.
@@ -302,6 +316,7 @@ ExecutorStats Executor::Stats() const {
     out.workers.push_back(std::move(st));
     out.jobs_run.push_back(w.jobs_run);
     out.jobs_misplaced.push_back(w.jobs_misplaced);
+    out.kernel.push_back(w.kernel);
   }
   return out;
 }
@@ -323,6 +338,14 @@ std::string ExecutorStats::Format() const {
   std::string out;
   for (std::size_t i = 0; i < workers.size(); ++i) {
     absl::StrAppend(&out, "worker ", i, " ", FormatStats(workers[i]));
+    if (i < kernel.size() && kernel[i].requested != KernelClass::kOther) {
+      const KernelClassState& k = kernel[i];
+      absl::StrAppend(
+          &out, "worker ", i, " kernel class ", KernelClassName(k.applied),
+          k.fell_back() ? absl::StrCat(" (fell back: ", k.fallback_reason, ")")
+                        : std::string(),
+          "\n");
+    }
   }
   return out;
 }

@@ -104,6 +104,7 @@
 #include "moirai/rt/clock.h"
 #include "moirai/rt/core_dispatcher.h"
 #include "moirai/rt/dispatch_stats.h"
+#include "moirai/rt/kernel_class.h"
 #include "moirai/rt/task_model.h"
 #include "moirai/sched/dispatch.h"
 #include "moirai/sync/mutex.h"
@@ -139,6 +140,11 @@ struct ExecutorOptions {
   int workers = 1;
   // Every worker's dispatcher (policy, admission, budgets, ...).
   DispatcherOptions dispatcher;
+  // The kernel scheduling class of the RT workers' threads
+  // (rt/kernel_class.h), applied by each RT worker's thread at its first
+  // pick. A refusal falls back to SCHED_OTHER, loudly, and is reported in
+  // ExecutorStats::kernel; it never fails the executor.
+  KernelClassOptions kernel;
 };
 
 struct AddTaskOptions {
@@ -163,6 +169,9 @@ struct ExecutorStats {
   // than that worker's (a bug; always 0).
   std::vector<std::int64_t> jobs_run;
   std::vector<std::int64_t> jobs_misplaced;
+  // Per worker: the kernel class its thread got (`requested` only, with
+  // `applied` kOther and no reason, until the worker's first pick).
+  std::vector<KernelClassState> kernel;
 
   std::int64_t total_missed() const;
   // The stats of the task named `name` on any worker (a live task's before
@@ -174,8 +183,9 @@ struct ExecutorStats {
 
 class Executor final : public sched::WorkerDispatch {
  public:
-  // Executor::Create(): InvalidArgument for workers out of range or bad
-  // dispatcher options (CoreDispatcher::Create's checks).
+  // Executor::Create(): InvalidArgument for workers out of range, bad
+  // dispatcher options (CoreDispatcher::Create's checks) or bad kernel
+  // class options (ValidateKernelClassOptions).
   static absl::StatusOr<std::shared_ptr<Executor>> Create(
       const ExecutorOptions& options);
 
@@ -240,6 +250,9 @@ class Executor final : public sched::WorkerDispatch {
     JobContext current ABSL_GUARDED_BY(mu);
     std::int64_t jobs_run ABSL_GUARDED_BY(mu) = 0;
     std::int64_t jobs_misplaced ABSL_GUARDED_BY(mu) = 0;
+    KernelClassState kernel ABSL_GUARDED_BY(mu);
+    // Touched by the worker's own thread only (Pick): no lock.
+    bool kernel_applied = false;
   };
 
   explicit Executor(const ExecutorOptions& options) : options_(options) {}

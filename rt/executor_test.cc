@@ -12,6 +12,7 @@
 
 #include "moirai/rt/executor.h"
 
+#include <sched.h>
 #include <time.h>
 
 #include <atomic>
@@ -27,7 +28,9 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "moirai/core/cancellation.h"
+#include "moirai/core/log.h"
 #include "moirai/core/task.h"
+#include "moirai/rt/kernel_class.h"
 #include "moirai/rt/task_model.h"
 #include "moirai/sched/internal/test_configs.h"
 #include "moirai/sched/scheduler.h"
@@ -489,6 +492,64 @@ TEST(ExecutorTest, BadInputIsAStatus) {
   EXPECT_EQ(st.ex->RemoveTask(RtTaskId{-1, TaskId{}}).status().code(),
             absl::StatusCode::kNotFound);
   st.s->Shutdown();
+}
+
+// Each RT worker's thread applies the kernel class at its first pick; the
+// stats say what it got, and the jobs run in that class. (In CI's sandbox
+// SCHED_FIFO is refused, so this checks the loud fallback; run directly as
+// root it checks the applied branch.)
+TEST(ExecutorTest, WorkersReportTheKernelClassTheirJobsRunIn) {
+  ExecutorOptions eo = Opts(2);
+  eo.kernel.requested = KernelClass::kFifo;
+  eo.kernel.fifo_priority = 5;
+  core::MemoryLogSink sink(core::LogLevel::kWarning);
+  eo.kernel.log_sink = &sink;
+  std::shared_ptr<Executor> ex = Executor::Create(eo).value();
+  sched::SchedulerOptions so;
+  so.num_workers = 2;
+  so.dispatch = ex;
+  std::unique_ptr<sched::Scheduler> s = MakeScheduler(so);
+  std::atomic<int> policy[2] = {-1, -1};
+  std::vector<RtTaskId> ids;
+  for (int w = 0; w < 2; ++w) {
+    absl::StatusOr<RtTaskId> id = ex->AddTask(
+        TaskSpec::Sporadic(absl::StrCat("k", w), 50 * kMicrosecond,
+                           kMillisecond, kMillisecond),
+        [&, w](const JobContext&) { policy[w].store(sched_getscheduler(0)); },
+        On(w));
+    ASSERT_TRUE(id.ok()) << id.status();
+    ids.push_back(*id);
+  }
+  for (int w = 0; w < 2; ++w) {
+    ASSERT_TRUE(ex->Release(ids[w]).ok());
+    ASSERT_TRUE(WaitFor([&] { return policy[w].load() != -1; }));
+  }
+  ExecutorStats stats = ex->Stats();
+  ASSERT_EQ(stats.kernel.size(), 2u);
+  std::size_t fallbacks = 0;
+  for (int w = 0; w < 2; ++w) {
+    const KernelClassState& k = stats.kernel[w];
+    EXPECT_EQ(k.requested, KernelClass::kFifo);
+    if (k.applied == KernelClass::kFifo) {
+      EXPECT_FALSE(k.fell_back());
+      EXPECT_EQ(policy[w].load(), SCHED_FIFO);
+    } else {
+      ++fallbacks;
+      EXPECT_EQ(k.applied, KernelClass::kOther);
+      EXPECT_NE(k.fallback_reason.find("SCHED_FIFO refused"),
+                std::string::npos);
+      EXPECT_EQ(policy[w].load(), SCHED_OTHER);
+      EXPECT_NE(stats.Format().find("fell back"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(sink.lines().size(), fallbacks);
+  s->Shutdown();
+
+  ExecutorOptions bad = Opts(1);
+  bad.kernel.requested = KernelClass::kFifo;
+  bad.kernel.fifo_priority = 120;
+  EXPECT_EQ(Executor::Create(bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
