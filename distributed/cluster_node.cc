@@ -156,9 +156,14 @@ void Cluster::RunOnNode(const std::shared_ptr<internal::TaskRecord>& record,
     parsed = ParseEnvelope(SerializeEnvelope(sent));
     if (parsed.ok()) env = &*parsed;
   }
+  // Error statuses are moved, never copied, into the completion: Debian's
+  // Abseil is not instrumented for ThreadSanitizer, so a Status rep whose
+  // last reference this worker dropped after Flush published it would look
+  // like a race with the submitter reading the message (and its lifetime
+  // would hang on this worker's stack for no reason).
   absl::StatusOr<const FunctionEntry*> entry =
       wire && !parsed.ok()
-          ? absl::StatusOr<const FunctionEntry*>(parsed.status())
+          ? absl::StatusOr<const FunctionEntry*>(std::move(parsed).status())
           : node.registry->Resolve(env->function, env->signature, record->role);
   if (entry.ok() && wire && !(*entry)->invoke_encoded) {
     entry = absl::FailedPreconditionError((*entry)->wire_error);
@@ -180,7 +185,8 @@ void Cluster::RunOnNode(const std::shared_ptr<internal::TaskRecord>& record,
                    &finished);
     } else if (!entry.ok()) {
       node.tasks.erase(record->envelope.task.id);
-      FinishLocked(record, TaskState::kFailed, entry.status(), &finished);
+      FinishLocked(record, TaskState::kFailed, std::move(entry).status(),
+                   &finished);
     } else {
       MOIRAI_INTERNAL_CHECK(
           record->lifecycle.Transition(TaskState::kRunning).ok(),
