@@ -11,6 +11,11 @@
 # examples/consumer builds, runs and is refused Moirai's private targets
 # (tools/check_consumer.sh).
 #
+# The pseudo-configuration `portable` runs the tests of the packages that
+# park threads (PORTABLE_TARGETS below) with the portable futex fallback
+# forced (--config=portable_futex; core/internal/futex.h), so the fallback
+# that non-Linux platforms get is tested on Linux.
+#
 #   tools/run_tests.sh                 every configuration, then `contract`
 #   tools/run_tests.sh --configs=default,tsan
 #   tools/run_tests.sh --configs=contract   only the contract checks
@@ -33,9 +38,13 @@ while (($#)); do
   shift
 done
 if [ -z "$configs" ]; then
-  configs="default,asan,tsan,clang"
+  configs="default,asan,tsan,clang,portable"
   ((${#targets[@]})) || configs+=",contract"
 fi
+# `portable` runs these unless targets are given (the packages whose code
+# parks on core/internal/futex.h; lockfree's blocking queues too).
+PORTABLE_TARGETS=(//core/... //sync/... //lockfree/... //sched/... //async/...)
+((${#targets[@]})) && PORTABLE_TARGETS=("${targets[@]}")
 ((${#targets[@]})) || targets=(//...)
 
 logdir="$(mktemp -d)"
@@ -71,15 +80,21 @@ for config in "${config_list[@]}"; do
   [ -n "${MOIRAI_TEST_CLOCK_STEP:-}" ] && flags+=(--test_env=MOIRAI_TEST_CLOCK_STEP)
   # The default configuration also builds every non-test target (benchmarks,
   # the CLI) so they cannot rot; sanitizer builds compile what tests need.
-  [ "$config" != default ] && flags+=("--config=$config" --build_tests_only)
+  run_targets=("${targets[@]}")
+  bazel_config="$config"
+  if [ "$config" = portable ]; then
+    bazel_config=portable_futex
+    run_targets=("${PORTABLE_TARGETS[@]}")
+  fi
+  [ "$config" != default ] && flags+=("--config=$bazel_config" --build_tests_only)
   if ((stress)); then
     flags+=(--test_tag_filters=-benchmark)
-  elif [ "$config" = default ] || [ "$config" = clang ]; then
+  elif [ "$config" = default ] || [ "$config" = clang ] || [ "$config" = portable ]; then
     flags+=(--test_tag_filters=-stress,-benchmark)
   fi
-  echo "=== bazel test ${flags[*]} ${targets[*]}"
+  echo "=== bazel test ${flags[*]} ${run_targets[*]}"
   log="$logdir/$config.log"
-  bazel test "${flags[@]}" -- "${targets[@]}" 2>&1 | grep --line-buffered -v 'linux-sandbox' | tee "$log"
+  bazel test "${flags[@]}" -- "${run_targets[@]}" 2>&1 | grep --line-buffered -v 'linux-sandbox' | tee "$log"
   rc=${PIPESTATUS[0]}
   # Per-target result lines: "//pkg:name   (cached) PASSED in 0.1s".
   pass=$(grep -cE '^//[^ ]+ +(\(cached\) )?PASSED' "$log")

@@ -15,6 +15,7 @@
 #ifndef MOIRAI_CORE_INTERNAL_ANNOTATED_MUTEX_H_
 #define MOIRAI_CORE_INTERNAL_ANNOTATED_MUTEX_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 
@@ -62,6 +63,17 @@ class AnnotatedCondVar {
     cv_.wait(lock);
     lock.release();  // Still held; ownership stays with the caller.
   }
+  // AnnotatedCondVar::WaitFor()
+  //
+  // As Wait(), but returns after at most about `timeout` even if not
+  // notified. Callers loop on their condition and their own deadline.
+  void WaitFor(AnnotatedMutex* mu, std::chrono::nanoseconds timeout)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    std::unique_lock<std::mutex> lock(mu->mu_, std::adopt_lock);
+    cv_.wait_for(lock, timeout);
+    lock.release();  // Still held; ownership stays with the caller.
+  }
+  void Signal() noexcept { cv_.notify_one(); }
   void SignalAll() noexcept { cv_.notify_all(); }
 
  private:

@@ -6,15 +6,36 @@
 #include <climits>
 #include <ctime>
 
-#if defined(__linux__)
+#include "moirai/core/internal/futex_portable.h"
+
+// MOIRAI_FUTEX_PORTABLE is set by //core:futex's select() on
+// `--define=moirai_futex=portable`; without futex(2) there is no choice.
+#if !defined(__linux__) && !defined(MOIRAI_FUTEX_PORTABLE)
+#define MOIRAI_FUTEX_PORTABLE 1
+#endif
+
+#if !defined(MOIRAI_FUTEX_PORTABLE)
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#else
-#error "Moirai's futex layer supports Linux only"
 #endif
 
 namespace moirai::core::internal {
+
+#if defined(MOIRAI_FUTEX_PORTABLE)
+
+FutexWaitResult FutexWait(std::atomic<std::uint32_t>* word,
+                          std::uint32_t expected, MonoTime deadline) noexcept {
+  return futex_portable::Wait(word, expected, deadline);
+}
+
+int FutexWake(std::atomic<std::uint32_t>* word, int count) noexcept {
+  return futex_portable::Wake(word, count);
+}
+
+bool FutexIsPortable() noexcept { return true; }
+
+#else  // Linux futex(2)
 
 FutexWaitResult FutexWait(std::atomic<std::uint32_t>* word,
                           std::uint32_t expected, MonoTime deadline) noexcept {
@@ -53,5 +74,9 @@ int FutexWake(std::atomic<std::uint32_t>* word, int count) noexcept {
               FUTEX_WAKE_PRIVATE, count, nullptr, nullptr, 0);
   return rc < 0 ? 0 : static_cast<int>(rc);
 }
+
+bool FutexIsPortable() noexcept { return false; }
+
+#endif  // MOIRAI_FUTEX_PORTABLE
 
 }  // namespace moirai::core::internal

@@ -5,7 +5,15 @@
 //
 // The one place Moirai talks to the Linux `futex(2)` system call. Every parking
 // primitive (Mutex, CondVar, the scheduler's idle workers, ...) is built on
-// these two functions. Linux only for now (other platforms fail to build).
+// these two functions. Two implementations, chosen when Moirai is built:
+//
+//   Linux      the futex(2) system call (FUTEX_WAIT_BITSET / FUTEX_WAKE,
+//              private), the default on Linux;
+//   portable   a parking lot of mutexes and condition variables keyed by
+//              address (internal/futex_portable.h), always used where there
+//              is no futex(2), and on Linux when forced with
+//              `--config=portable_futex` (`--define=moirai_futex=portable`),
+//              which CI does (tools/run_tests.sh, configuration `portable`).
 //
 // Contract (the futex contract): `FutexWait(word, expected, ...)` atomically
 // checks `*word == expected` and, only if so, sleeps until a `FutexWake` on the
@@ -57,9 +65,16 @@ inline FutexWaitResult FutexWait(std::atomic<std::uint32_t>* word,
 
 // FutexWake()
 //
-// Wakes up to `count` threads sleeping in FutexWait on `word`; returns how many
-// were woken (the fallback may report an upper bound).
+// Wakes up to `count` (>= 1) threads sleeping in FutexWait on `word`, oldest
+// first in the portable implementation (Linux promises no order). Returns how
+// many it woke, exactly, in both implementations: each of them returns
+// kWoken from its FutexWait. Callers in Moirai use it only as a hint (for
+// statistics and tests); correctness never depends on it, since every waiter
+// re-checks its condition.
 int FutexWake(std::atomic<std::uint32_t>* word, int count) noexcept;
+
+// FutexIsPortable(): true when this build uses the portable implementation.
+bool FutexIsPortable() noexcept;
 
 // Wake everyone sleeping on `word`.
 inline int FutexWakeAll(std::atomic<std::uint32_t>* word) noexcept {

@@ -10,7 +10,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
-#include "moirai/tools/config/scheduler_config.h"
+#include "absl/strings/str_join.h"
+#include "moirai/tools/config/config.h"
 
 namespace moirai::config {
 
@@ -30,8 +31,7 @@ std::string ResolvePath(const std::string& path) {
   return path;
 }
 
-absl::Status LoadEnv(SchedulerConfig& c,
-                     const std::vector<std::string>* environment) {
+absl::Status LoadEnv(Config& c, const std::vector<std::string>* environment) {
   return environment != nullptr ? c.LoadEnvironment(*environment)
                                 : c.LoadEnvironment();
 }
@@ -52,7 +52,7 @@ int RunConfigCommand(const std::vector<std::string>& args, std::ostream& out,
     err << kConfigUsage;
     return 2;
   }
-  SchedulerConfig config;
+  Config config;
   if (args.size() == 2) {
     if (absl::Status s = config.LoadFile(ResolvePath(args[1])); !s.ok()) {
       err << "moirai config: " << s.message() << "\n";
@@ -62,6 +62,11 @@ int RunConfigCommand(const std::vector<std::string>& args, std::ostream& out,
   if (absl::Status s = LoadEnv(config, environment); !s.ok()) {
     err << "moirai config: " << s.message() << "\n";
     return 1;
+  }
+  for (const std::string& name : config.IgnoredEnvironment()) {
+    err << "moirai config: warning: " << name
+        << " is ignored (no table of that name; known: " << config.TableList()
+        << ")\n";
   }
   if (check) {
     int from_file = 0;
@@ -73,7 +78,7 @@ int RunConfigCommand(const std::vector<std::string>& args, std::ostream& out,
     return 0;
   }
   for (const Setting& s : config.Effective()) {
-    out << absl::StrFormat("%-24s = %-16s  (%s%s%s)\n", s.key, s.value,
+    out << absl::StrFormat("%-38s = %-16s  (%s%s%s)\n", s.key, s.value,
                            SourceName(s.source), s.origin.empty() ? "" : ": ",
                            s.origin);
   }

@@ -5,10 +5,14 @@
 //
 // `moirai config`:
 //
-//   moirai config check FILE   load FILE and the MOIRAI_SCHEDULER_*
-//                              environment; print "ok" or the first error
-//   moirai config show [FILE]  every key's effective value and where it came
-//                              from (default, file, environment)
+//   moirai config check FILE   load FILE and the MOIRAI_* environment for
+//                              every table (config.h); print "ok" or the
+//                              first error
+//   moirai config show [FILE]  every key of every table, its effective value
+//                              and where it came from (default, file,
+//                              environment)
+//
+// Both warn on stderr about each MOIRAI_* variable that names no table.
 //
 // Exit codes: 0 ok, 1 a bad file or variable, 2 a usage error. A relative
 // FILE is relative to where `./moirai` was run (BUILD_WORKING_DIRECTORY).

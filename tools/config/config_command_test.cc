@@ -31,7 +31,7 @@ const std::string kData = "tools/config/testdata/";
 TEST(ConfigCommandTest, CheckGoodAndBadFiles) {
   CommandResult ok = Config({"check", kData + "good.toml"});
   EXPECT_EQ(ok.code, 0) << ok.err;
-  EXPECT_TRUE(absl::StrContains(ok.out, "ok (7 of 7 keys set by the file)"))
+  EXPECT_TRUE(absl::StrContains(ok.out, "ok (7 of 29 keys set by the file)"))
       << ok.out;
 
   CommandResult bad = Config({"check", kData + "out_of_range.toml"});
@@ -61,12 +61,39 @@ TEST(ConfigCommandTest, ShowPrintsValuesAndSources) {
       absl::StrContains(r.out, "(environment: MOIRAI_SCHEDULER_AGING_LIMIT)"))
       << r.out;
   EXPECT_TRUE(absl::StrContains(r.out, "(default)")) << r.out;
-  // Seven keys, one line each.
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 7) << r.out;
+  // Every key of every table, one line each: 7 + 4 + 7 + 11.
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 29) << r.out;
+  for (const char* key : {"scheduler.aging_limit", "fibers.stack_size",
+                          "rt.policy", "distributed.retry_budget_ratio"}) {
+    EXPECT_TRUE(absl::StrContains(r.out, key)) << key;
+  }
 
   CommandResult defaults = Config({"show"});
   EXPECT_EQ(defaults.code, 0);
   EXPECT_FALSE(absl::StrContains(defaults.out, "(file"));
+}
+
+TEST(ConfigCommandTest, ChecksEveryTable) {
+  CommandResult ok = Config({"check", kData + "all_tables.toml"});
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  EXPECT_TRUE(absl::StrContains(ok.out, "ok (23 of 29 keys set by the file)"))
+      << ok.out;
+  CommandResult bad = Config({"check", kData + "rt_bad_policy.toml"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_TRUE(absl::StrContains(bad.err, "rt.policy")) << bad.err;
+  CommandResult env = Config({"check", kData + "all_tables.toml"},
+                             {"MOIRAI_FIBERS_STACK_SIZE=12"});
+  EXPECT_EQ(env.code, 1);
+  EXPECT_TRUE(absl::StrContains(env.err, "MOIRAI_FIBERS_STACK_SIZE = 12"))
+      << env.err;
+}
+
+TEST(ConfigCommandTest, WarnsAboutVariablesOfNoTable) {
+  CommandResult r = Config({"show"}, {"MOIRAI_SCHEDULR_NUM_WORKERS=4"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(
+      r.err, "warning: MOIRAI_SCHEDULR_NUM_WORKERS is ignored"))
+      << r.err;
 }
 
 TEST(ConfigCommandTest, UsageErrors) {

@@ -40,7 +40,11 @@
 // Booleans there are true/false/1/0. A MOIRAI_SCHEDULER_* variable that names
 // no key is an error (a typo would otherwise be ignored); other MOIRAI_*
 // variables belong to other components and are left alone. In a file,
-// unknown tables and keys are errors, as are values of the wrong type.
+// unknown keys and values of the wrong type are errors; the other components'
+// tables ([fibers], [rt], [distributed]) are skipped, other tables are errors.
+//
+// SchedulerConfig is the [scheduler] table alone, on the engine every table
+// shares (settings.h); config.h's Config loads every component's table.
 //
 // Thread safety: none; configure before creating the scheduler.
 
@@ -48,28 +52,17 @@
 #define MOIRAI_TOOLS_CONFIG_SCHEDULER_CONFIG_H_
 
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "moirai/sched/scheduler.h"
+#include "moirai/tools/config/settings.h"
 
 namespace moirai::config {
 
-// Where an effective value came from, lowest precedence first.
-enum class Source { kDefault = 0, kFile = 1, kEnvironment = 2, kCode = 3 };
-
-// "default", "file", "environment", "code".
-absl::string_view SourceName(Source s);
-
-// One key's effective value, as `moirai config show` prints it.
-struct Setting {
-  std::string key;    // "scheduler.num_workers"
-  std::string value;  // "8", "true", "steal_half"
-  Source source = Source::kDefault;
-  std::string origin;  // the file name, the variable name, "code" or ""
-};
+// The [scheduler] table (config.h's Config uses it too).
+const OptionsTable<sched::SchedulerOptions>& SchedulerTable();
 
 class SchedulerConfig {
  public:
@@ -81,50 +74,50 @@ class SchedulerConfig {
   // read; InvalidArgument for a syntax error (with toml11's line and
   // column), an unknown table or key, a wrong type or a value out of range.
   // On error nothing from the file is applied.
-  absl::Status LoadFile(const std::string& path);
+  absl::Status LoadFile(const std::string& path) {
+    return settings_.LoadFile(path);
+  }
 
   // SchedulerConfig::LoadToml()
   //
   // As LoadFile, from `text`; `origin` names it in errors.
-  absl::Status LoadToml(absl::string_view text, absl::string_view origin);
+  absl::Status LoadToml(absl::string_view text, absl::string_view origin) {
+    return settings_.LoadToml(text, origin);
+  }
 
   // SchedulerConfig::LoadEnvironment()
   //
   // Applies the MOIRAI_SCHEDULER_* variables of `environment` (NAME=VALUE
   // strings), or of the process (`environ`) when called without one. On
   // error nothing from the environment is applied.
-  absl::Status LoadEnvironment();
-  absl::Status LoadEnvironment(const std::vector<std::string>& environment);
+  absl::Status LoadEnvironment() { return settings_.LoadEnvironment(); }
+  absl::Status LoadEnvironment(const std::vector<std::string>& environment) {
+    return settings_.LoadEnvironment(environment);
+  }
 
   // SchedulerConfig::Override()
   //
   // Sets `key` from the program itself (the highest precedence), with the
   // same checks as the other layers: InvalidArgument for an unknown key or a
   // bad value.
-  absl::Status Override(absl::string_view key, absl::string_view value);
+  absl::Status Override(absl::string_view key, absl::string_view value) {
+    return settings_.Override(key, value);
+  }
 
   // SchedulerConfig::Options()
   //
   // The effective options (fields without a key keep their defaults).
-  sched::SchedulerOptions Options() const { return options_; }
+  sched::SchedulerOptions Options() const {
+    return SchedulerTable().Build(settings_, 0);
+  }
 
   // SchedulerConfig::Effective()
   //
   // Every key with its effective value and source, in key order.
-  std::vector<Setting> Effective() const;
+  std::vector<Setting> Effective() const { return settings_.Effective(); }
 
  private:
-  struct Pending {
-    std::size_t key_index;
-    std::string value;  // canonical text
-    std::string origin;
-  };
-  // Checks `value` for key `key_index` and returns its canonical text, or
-  // an error naming `where` (for example "sched.toml: scheduler.x").
-  absl::Status Apply(const std::vector<Pending>& pending, Source source);
-
-  sched::SchedulerOptions options_;
-  std::vector<Setting> settings_;  // one per key, in key order
+  LayeredSettings settings_;
 };
 
 }  // namespace moirai::config

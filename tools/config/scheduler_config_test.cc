@@ -178,6 +178,17 @@ TEST(SchedulerConfigTest, BadEnvironmentNamesVariableValueAndRange) {
   EXPECT_EQ(Find(c.Effective(), "scheduler.pin_workers").value, "true");
 }
 
+// A whole-program file: the other components' tables are skipped (and not
+// checked: config.h's Config checks them), the [scheduler] table applies.
+TEST(SchedulerConfigTest, SkipsOtherComponentsTables) {
+  SchedulerConfig c;
+  ASSERT_TRUE(c.LoadFile(kData + "all_tables.toml").ok());
+  EXPECT_EQ(c.Options().num_workers, 2);
+  EXPECT_EQ(c.Effective().size(), 7u);
+  ExpectError(c.LoadFile(kData + "unknown_table.toml"),
+              {"unknown key or table \"io\""});
+}
+
 TEST(SchedulerConfigTest, OverrideChecksLikeTheOtherLayers) {
   SchedulerConfig c;
   ExpectError(c.Override("scheduler.nope", "1"),
