@@ -42,6 +42,9 @@ const OptionsTable<async::RuntimeOptions>& FibersTable() {
   return *table;
 }
 
+// SCHED_DEADLINE's largest period (sched_deadline_period_max_us).
+constexpr std::int64_t kMaxDeadlineNs = std::int64_t{4194304} * 1000;
+
 const OptionsTable<rt::ExecutorOptions>& RtTable() {
   using O = rt::ExecutorOptions;
   static const OptionsTable<O>* table = new OptionsTable<O>(
@@ -68,6 +71,27 @@ const OptionsTable<rt::ExecutorOptions>& RtTable() {
           IntField<O>(
               "max_pending_jobs", 1, std::int64_t{1} << 20,
               [](auto& o) -> auto& { return o.dispatcher.max_pending_jobs; }),
+          // The RT workers' kernel class (rt/kernel_class.h; the order of
+          // the names is KernelClass's). The reservation's own limits are
+          // checked where it is applied (ValidateKernelClassOptions).
+          EnumField<O>(
+              "kernel_class", {"other", "fifo", "deadline"},
+              [](auto& o) -> auto& { return o.kernel.requested; }),
+          IntField<O>(
+              "kernel_fifo_priority", 1, 99,
+              [](auto& o) -> auto& { return o.kernel.fifo_priority; }),
+          IntField<O>(
+              "kernel_dl_runtime_ns", 0, kMaxDeadlineNs,
+              [](auto& o) -> auto& { return o.kernel.dl_runtime; }),
+          IntField<O>(
+              "kernel_dl_deadline_ns", 0, kMaxDeadlineNs,
+              [](auto& o) -> auto& { return o.kernel.dl_deadline; }),
+          IntField<O>(
+              "kernel_dl_period_ns", 0, kMaxDeadlineNs,
+              [](auto& o) -> auto& { return o.kernel.dl_period; }),
+          BoolField<O>(
+              "kernel_lock_memory",
+              [](auto& o) -> auto& { return o.kernel.lock_memory; }),
       });
   return *table;
 }

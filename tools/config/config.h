@@ -24,6 +24,12 @@
 //                        rt::Executor checks the pair when it starts)
 //     max_tasks          integer in [1, 4096]
 //     max_pending_jobs   integer in [1, 1048576]
+//     kernel_class       other | fifo | deadline   (ExecutorOptions::kernel)
+//     kernel_fifo_priority   integer in [1, 99]
+//     kernel_dl_runtime_ns   integer in [0, 4194304000] (the reservation;
+//     kernel_dl_deadline_ns  integer in [0, 4194304000]  its own limits are
+//     kernel_dl_period_ns    integer in [0, 4194304000]  checked when applied)
+//     kernel_lock_memory     boolean
 //   [distributed]  distributed::ClusterOptions
 //     workers_per_node       integer in [1, 1024]
 //     force_codec_round_trip boolean

@@ -42,7 +42,7 @@ void ExpectError(const absl::Status& s, std::vector<std::string> parts) {
 TEST(ConfigTest, DefaultsAreEachComponentsDefaults) {
   Config c;
   const std::vector<Setting> all = c.Effective();
-  ASSERT_EQ(all.size(), 29u);
+  ASSERT_EQ(all.size(), 35u);
   for (const Setting& s : all) EXPECT_EQ(s.source, Source::kDefault) << s.key;
   const async::RuntimeOptions f;
   EXPECT_EQ(c.Fibers().stack_size, f.stack_size);
@@ -81,6 +81,13 @@ TEST(ConfigTest, FileSetsEveryTable) {
   EXPECT_EQ(r.dispatcher.rr_quantum, 1000000);
   EXPECT_EQ(r.dispatcher.max_tasks, 32);
   EXPECT_EQ(r.dispatcher.max_pending_jobs, 8);
+  EXPECT_EQ(r.kernel.requested, rt::KernelClass::kDeadline);
+  EXPECT_EQ(r.kernel.fifo_priority, 20);
+  EXPECT_EQ(r.kernel.dl_runtime, 200000);
+  EXPECT_EQ(r.kernel.dl_deadline, 1000000);
+  EXPECT_EQ(r.kernel.dl_period, 1000000);
+  EXPECT_TRUE(r.kernel.lock_memory);
+  EXPECT_TRUE(rt::ValidateKernelClassOptions(r.kernel).ok());
 
   const distributed::ClusterOptions d = c.Distributed();
   EXPECT_EQ(d.workers_per_node, 3);
@@ -102,7 +109,7 @@ TEST(ConfigTest, FileSetsEveryTable) {
       EXPECT_EQ(s.origin, kData + "all_tables.toml");
     }
   }
-  EXPECT_EQ(from_file, 23);
+  EXPECT_EQ(from_file, 29);
 
   // The fibers options start a runtime.
   absl::StatusOr<std::unique_ptr<async::Runtime>> runtime =
@@ -119,6 +126,10 @@ TEST(ConfigTest, OutOfRangeNamesKeyValueAndRange) {
               {"rt.workers = 0", "[1, 1024]"});
   ExpectError(c.LoadToml("[rt]\nmax_tasks = 4097\n", "t"),
               {"rt.max_tasks = 4097", "[1, 4096]"});
+  ExpectError(c.LoadToml("[rt]\nkernel_fifo_priority = 100\n", "t"),
+              {"rt.kernel_fifo_priority = 100", "[1, 99]"});
+  ExpectError(c.LoadToml("[rt]\nkernel_class = \"idle\"\n", "t"),
+              {"rt.kernel_class", "\"idle\"", "other, fifo, deadline"});
   ExpectError(c.LoadToml("[distributed]\nretry_budget_ratio = -0.5\n", "t"),
               {"distributed.retry_budget_ratio = -0.5", "[0, 1e+06]"});
   ExpectError(c.LoadToml("[distributed]\nretry_budget_ratio = nan\n", "t"),
