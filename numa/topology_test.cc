@@ -26,6 +26,19 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+// A file that repeats the largest range must not expand every copy before
+// deduplicating (it once did: 400 copies were 400M ints, gigabytes).
+TEST(ParseCpuList, RepeatedHugeRangesStayBounded) {
+  std::string text = "0-1048576";
+  for (int i = 0; i < 399; ++i) text += ",0-1048576";
+  auto ids = ParseCpuList(text);
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  EXPECT_EQ(ids->size(), 1048577u);
+  EXPECT_EQ(ids->back(), 1048576);
+  EXPECT_THAT(*ParseCpuList("5-7,0-2,1-6"),
+              ElementsAre(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
 TEST(ParseCpuList, AcceptsKernelSyntax) {
   EXPECT_THAT(*ParseCpuList("0-3,8,10-11\n"),
               ElementsAre(0, 1, 2, 3, 8, 10, 11));
