@@ -1,8 +1,8 @@
 // Copyright 2026 The Moirai Authors.
 //
-// Replays the decode corpus (distributed/testdata/decode_corpus) and seeded
-// mutations of it through every decoder, in whatever configuration the test
-// is built (ASan/UBSan and TSan included); the libFuzzer target explores
+// Replays the decode corpus (distributed/testdata/decode_fuzzer_corpus) and
+// seeded mutations of it through every decoder, in whatever configuration the
+// test is built (ASan/UBSan and TSan included); the libFuzzer target explores
 // further under clang.
 
 #include <cstdint>
@@ -21,7 +21,7 @@ namespace {
 
 std::vector<std::string> Corpus() {
   std::vector<std::string> out = FuzzSeeds();
-  const std::filesystem::path dir = "distributed/testdata/decode_corpus";
+  const std::filesystem::path dir = "distributed/testdata/decode_fuzzer_corpus";
   for (const auto& f : std::filesystem::directory_iterator(dir)) {
     std::ifstream in(f.path(), std::ios::binary);
     out.emplace_back(std::istreambuf_iterator<char>(in),

@@ -5,8 +5,8 @@
 //
 // One fuzz entry for every decoder a peer's bytes reach: the envelope and
 // result parsers and the payload codec. Built as a libFuzzer target under
-// clang (`bazel run --config=clang //distributed:decode_fuzzer -- CORPUS`)
-// and replayed over the corpus in distributed/testdata/decode_corpus by
+// clang (`bazel build --config=fuzz //distributed:decode_fuzzer`)
+// and replayed over the corpus in distributed/testdata/decode_fuzzer_corpus by
 // //distributed:decode_fuzz_test in every configuration.
 //
 // Besides "no crash, no UB", it checks a property: whatever parses

@@ -1,15 +1,13 @@
 // Copyright 2026 The Moirai Authors.
 //
-// The libFuzzer entry point (clang builds link -fsanitize=fuzzer) and, for
-// other compilers, a main that replays the files named on the command line
-// or, with `--write-seeds DIR`, writes the seed corpus.
+// The libFuzzer entry point over every decoder (moirai_cc_fuzzer
+// //distributed:decode_fuzzer). The seed corpus is
+// distributed/testdata/decode_fuzzer_corpus (FuzzSeeds() plus what libFuzzer
+// found); //distributed:decode_fuzzer_corpus_test replays it and
+// :decode_fuzz_test replays it with seeded mutations, in every configuration.
 
+#include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-#include <string>
 
 #include "moirai/distributed/internal/decode_fuzz.h"
 
@@ -18,26 +16,3 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   moirai::distributed::internal::FuzzDecoders(data, size);
   return 0;
 }
-
-#ifndef MOIRAI_LIBFUZZER
-int main(int argc, char** argv) {
-  if (argc == 3 && std::strcmp(argv[1], "--write-seeds") == 0) {
-    int i = 0;
-    for (const std::string& s : moirai::distributed::internal::FuzzSeeds()) {
-      std::ofstream(std::string(argv[2]) + "/seed-" + std::to_string(i++),
-                    std::ios::binary)
-          << s;
-    }
-    return 0;
-  }
-  for (int i = 1; i < argc; ++i) {
-    std::ifstream in(argv[i], std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)),
-                      std::istreambuf_iterator<char>());
-    LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()),
-                           bytes.size());
-  }
-  std::printf("replayed %d inputs\n", argc - 1);
-  return 0;
-}
-#endif

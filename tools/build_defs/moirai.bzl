@@ -11,6 +11,9 @@
 - moirai_cc_benchmark: a Google Benchmark `cc_binary` tagged `benchmark`.
 - moirai_cc_binary: one of Moirai's own programs, linked with the hardening
   flags of SECURITY.md.
+- moirai_cc_fuzzer: a libFuzzer target (`LLVMFuzzerTestOneInput`) under
+  `--config=fuzz`, and a `<name>_corpus_test` that replays its checked-in
+  corpus `testdata/<name>_corpus/` in every configuration.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library", "cc_test")
@@ -126,4 +129,60 @@ def moirai_cc_binary(name, linkopts = [], **kwargs):
         name = name,
         linkopts = MOIRAI_BINARY_LINKOPTS + linkopts,
         **kwargs
+    )
+
+def moirai_cc_fuzzer(name, srcs, deps = [], copts = [], size = "small", tags = [], **kwargs):
+    """A fuzz target and the regression test that replays its corpus.
+
+    `srcs` define `extern "C" int LLVMFuzzerTestOneInput(const uint8_t*,
+    size_t)` (and nothing with a main()). The corpus is the directory
+    `testdata/<name>_corpus/` of the calling package (a handful of seed files
+    plus every crasher ever found; it must not be empty). Creates:
+
+    - `<name>_lib`: the entry point (testonly, alwayslink).
+    - `<name>`: under `--config=fuzz` a libFuzzer binary (clang, coverage +
+      ASan + UBSan, see .bazelrc), run as
+      `bazel-bin/<pkg>/<name> -max_total_time=60 COPY_OF_CORPUS_DIR`;
+      in any other configuration the same binary replays the files and
+      directories named on its command line (tools/testing/
+      fuzz_replay_main.cc). Tagged `moirai_fuzzer`: tools/run_tests.sh
+      finds fuzzers by that tag.
+    - `<name>_corpus_test`: a test that replays every corpus file once, in
+      every configuration (default, asan, tsan, clang).
+    """
+    corpus = "testdata/%s_corpus" % name
+    cc_library(
+        name = name + "_lib",
+        testonly = True,
+        srcs = srcs,
+        deps = deps,
+        copts = _copts(copts),
+        alwayslink = True,
+        visibility = ["//visibility:private"],
+        **kwargs
+    )
+    cc_binary(
+        name = name,
+        testonly = True,
+        deps = [":" + name + "_lib"] + select({
+            "//tools/build_defs:fuzzing": [],
+            "//conditions:default": ["//tools/testing:fuzz_replay_main"],
+        }),
+        linkopts = select({
+            "//tools/build_defs:fuzzing": ["-fsanitize=fuzzer"],
+            "//conditions:default": [],
+        }),
+        tags = tags + ["moirai_fuzzer"],
+        visibility = ["//visibility:private"],
+    )
+    cc_test(
+        name = name + "_corpus_test",
+        size = size,
+        args = [native.package_name() + "/" + corpus],
+        data = native.glob([corpus + "/**"], allow_empty = False),
+        deps = [
+            ":" + name + "_lib",
+            "//tools/testing:fuzz_replay_main",
+        ],
+        tags = tags,
     )

@@ -5,19 +5,18 @@
 //
 // libFuzzer target for the configuration parsers: the input is split at the
 // first NUL byte into a TOML document and an environment block (one
-// NAME=VALUE per line), both fed to a SchedulerConfig. The property: no
-// crash, no sanitizer report, and every accepted value is inside its
-// documented range (checked on Options()).
+// NAME=VALUE per line), both fed to a Config (every table: [scheduler],
+// [fibers], [rt], [distributed]). The property: no crash, no sanitizer
+// report, errors are kInvalidArgument, every key keeps a value, and every
+// accepted scheduler value is inside its documented range.
 //
-//   bazel build --config=clang //tools/config:config_fuzzer
-//   bazel-bin/tools/config/config_fuzzer -max_total_time=60 CORPUS_COPY_DIR
+//   bazel build --config=fuzz //tools/config:config_fuzzer
+//   cp -r tools/config/testdata/config_fuzzer_corpus /tmp/c
+//   bazel-bin/tools/config/config_fuzzer -max_total_time=60 /tmp/c
 //
-// (libFuzzer writes new inputs into the first directory: give it a copy of
-// tools/config/testdata/fuzz_corpus, and add the interesting ones back.)
-//
-// Built with g++ (no libFuzzer), the same binary replays the files it is
-// given (fuzz_replay_main.cc); //tools/config:config_fuzzer_corpus_test does
-// that for the corpus in every configuration.
+// (libFuzzer writes new inputs into the first directory: give it a copy,
+// and add the interesting ones back.) //tools/config:config_fuzzer_corpus_test
+// replays the corpus in every configuration (moirai_cc_fuzzer).
 
 #include <cstddef>
 #include <cstdint>
@@ -28,7 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_split.h"
 #include "moirai/sched/scheduler.h"
-#include "moirai/tools/config/scheduler_config.h"
+#include "moirai/tools/config/config.h"
 
 namespace {
 
@@ -47,16 +46,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   if (nul != std::string::npos) {
     env = absl::StrSplit(input.substr(nul + 1), '\n', absl::SkipEmpty());
   }
-  moirai::config::SchedulerConfig c;
+  moirai::config::Config c;
   const absl::Status file = c.LoadToml(toml, "fuzz.toml");
   const absl::Status environment = c.LoadEnvironment(env);
   Require(file.ok() || file.code() == absl::StatusCode::kInvalidArgument);
   Require(environment.ok() ||
           environment.code() == absl::StatusCode::kInvalidArgument);
-  const moirai::sched::SchedulerOptions o = c.Options();
+  const moirai::sched::SchedulerOptions o = c.Scheduler();
   Require(o.num_workers >= 0 && o.num_workers <= 1024);
   Require(o.spin_rounds >= 0 && o.spin_rounds <= 1000000);
   Require(o.aging_limit >= 1 && o.aging_limit <= 1000000);
-  Require(c.Effective().size() == 7);
+  Require(c.Effective().size() == 35);
+  // Building every component's options from accepted values must not crash.
+  (void)c.Fibers();
+  (void)c.Rt();
+  (void)c.Distributed();
   return 0;
 }

@@ -1,13 +1,18 @@
 // Copyright 2026 The Moirai Authors.
 //
-// tools/config/fuzz_replay_main.cc
+// tools/testing/fuzz_replay_main.cc
 // -----------------------------------------------------------------------------
 //
 // main() for a libFuzzer target built without libFuzzer: runs
 // LLVMFuzzerTestOneInput on every file named on the command line (a
 // directory: every file in it), so the corpus is a regression test in every
-// build configuration.
+// build configuration. Used by moirai_cc_fuzzer (tools/build_defs/moirai.bzl)
+// for the `<name>_corpus_test` and for the fuzzer binary outside
+// `--config=fuzz`. A directory with no files is an error (a corpus test that
+// replays nothing would pass silently). Files run in sorted order, and each
+// one's name is printed first, so a crash names its input.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -32,6 +37,7 @@ int main(int argc, char** argv) {
       files.push_back(p);
     }
   }
+  std::sort(files.begin(), files.end());
   if (files.empty()) {
     std::fprintf(stderr, "usage: %s CORPUS_FILE_OR_DIR...\n", argv[0]);
     return 2;
@@ -42,6 +48,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "cannot read %s\n", f.c_str());
       return 1;
     }
+    std::fprintf(stderr, "replaying %s\n", f.c_str());
     std::stringstream ss;
     ss << in.rdbuf();
     const std::string s = ss.str();
