@@ -147,6 +147,23 @@ TEST(ConfigTest, OutOfRangeNamesKeyValueAndRange) {
   }
 }
 
+// Found by //tools/config:config_fuzzer: invalid UTF-8 inside a literal
+// string made Debian's toml11 3.7.1 read out of bounds. The document is now
+// checked for UTF-8 first; well-formed multi-byte text is still accepted.
+TEST(ConfigTest, InvalidUtf8IsAnErrorNamingTheByteAndLine) {
+  Config c;
+  ExpectError(c.LoadToml("[rt]\nkernel_class = 'fi\xff'\n", "t"),
+              {"t: not valid TOML", "not UTF-8", "byte 23", "line 2"});
+  ExpectError(c.LoadToml("# \xc0\xaf overlong\n", "t"), {"byte 2", "line 1"});
+  ExpectError(c.LoadToml("# \xed\xa0\x80 surrogate\n", "t"), {"byte 2"});
+  ExpectError(c.LoadToml("# \xe2\x82 truncated", "t"), {"byte 2"});
+  EXPECT_TRUE(c.LoadToml("# caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\n"
+                         "[rt]\nworkers = 2\n",
+                         "t")
+                  .ok());
+  EXPECT_EQ(c.Rt().workers, 2);
+}
+
 TEST(ConfigTest, WrongTypeAndUnknownKeysAndTables) {
   Config c;
   ExpectError(c.LoadFile(kData + "distributed_wrong_type.toml"),

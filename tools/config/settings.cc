@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <fstream>
@@ -28,6 +29,46 @@ extern char** environ;
 
 namespace moirai::config {
 namespace {
+
+// The offset of the first byte of `text` that does not start (or continue)
+// a well-formed UTF-8 sequence (no overlong forms, no surrogates, nothing
+// above U+10FFFF), or npos when it is all well formed. TOML documents must
+// be UTF-8; checking here, before toml11 sees the text, also keeps Debian's
+// toml11 3.7.1 away from its invalid-UTF-8 path in literal strings, which
+// reads out of bounds (found by //tools/config:config_fuzzer; regression
+// input testdata/config_fuzzer_corpus/crash_invalid_utf8_literal).
+std::size_t FirstInvalidUtf8(absl::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
+    if (b < 0x80) {
+      len = 1;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      if (b == 0xE0) lo = 0xA0;  // overlong
+      if (b == 0xED) hi = 0x9F;  // surrogates
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      if (b == 0xF0) lo = 0x90;  // overlong
+      if (b == 0xF4) hi = 0x8F;  // above U+10FFFF
+    } else {
+      return i;
+    }
+    if (text.size() - i < len) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      const unsigned char min = k == 1 ? lo : 0x80;
+      const unsigned char max = k == 1 ? hi : 0xBF;
+      if (c < min || c > max) return i;
+    }
+    i += len;
+  }
+  return absl::string_view::npos;
+}
 
 std::string FullName(const TableSpec& t, const KeySpec& k) {
   return absl::StrCat(t.name, ".", k.name);
@@ -234,6 +275,16 @@ absl::Status LayeredSettings::LoadFile(const std::string& path) {
 
 absl::Status LayeredSettings::LoadToml(absl::string_view text,
                                        absl::string_view origin) {
+  if (const std::size_t bad = FirstInvalidUtf8(text);
+      bad != absl::string_view::npos) {
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(
+                                     text.begin(), text.begin() + bad, '\n'));
+    return absl::InvalidArgumentError(
+        absl::StrCat(origin,
+                     ": not valid TOML: the document is not UTF-8 "
+                     "(byte ",
+                     bad, ", line ", line, ")"));
+  }
   toml::value root;
   try {
     std::istringstream in{std::string(text)};
