@@ -31,6 +31,13 @@ absl::Status CheckName(absl::string_view what, absl::string_view value,
 absl::Status RefFromProto(absl::string_view what, const pb::TaskRef& p,
                           const WireLimits& limits, TaskRef* out) {
   if (absl::Status s = CheckName(what, p.node(), limits); !s.ok()) return s;
+  // Id 0 means "no task" (TaskRef::valid), which serializes as an absent
+  // ref: a node with id 0 would not survive a round trip, so it is refused
+  // (found by //distributed:decode_fuzzer).
+  if (p.id() == 0 && !p.node().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "wire: ", what, " \"", p.node(), "\" has task id 0 (ids start at 1)"));
+  }
   out->node = p.node();
   out->id = p.id();
   return absl::OkStatus();

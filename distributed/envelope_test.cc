@@ -85,6 +85,25 @@ TEST(EnvelopeTest, InvalidFieldsAreRefused) {
       ParseEnvelope(SerializeEnvelope(Sample()), limits).status()));
 }
 
+// Found by //distributed:decode_fuzzer: a parent ref naming a node but
+// with no id parsed, then vanished on re-serialization (id 0 is "no
+// task"). It is refused now, so every parsed envelope round-trips.
+TEST(EnvelopeTest, RefWithNodeButIdZeroIsRefused) {
+  Envelope e = Sample();
+  std::string bytes = SerializeEnvelope(e);
+  // The parent ref is field 2: {1: "node-b", 2: fixed64 3}. Renumber its id
+  // to unknown field 3, so that the id reads as 0.
+  const std::string id_field = std::string("\x11\x03\0\0\0\0\0\0\0", 9);
+  const std::size_t at = bytes.find(id_field);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = '\x19';
+  absl::StatusOr<Envelope> parsed = ParseEnvelope(bytes);
+  ASSERT_TRUE(absl::IsInvalidArgument(parsed.status())) << parsed.status();
+  EXPECT_NE(parsed.status().message().find("\"node-b\" has task id 0"),
+            std::string::npos)
+      << parsed.status();
+}
+
 TEST(EnvelopeTest, GarbageIsAnErrorNotACrash) {
   std::mt19937_64 rng(7);
   int parsed = 0;
