@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   const std::uint16_t b = in.U16();
   options.block_size = b % 4 == 0 ? b : (b % 512);  // 0 and large sizes too
   options.alignment = std::size_t{1} << (in.Byte() % 14);  // up to 8 KiB
-  options.max_bytes = std::size_t{in.Byte() % 8} << 16;    // 0..448 KiB
+  options.max_bytes = static_cast<std::size_t>(in.Byte() % 8)
+                      << 16;  // 0..448 KiB
   auto created = moirai::memory::FixedPool::Create(options);
   if (!created.ok()) {
     MOIRAI_FUZZ_CHECK(created.status().code() ==

@@ -16,7 +16,14 @@
 # forced (--config=portable_futex; core/internal/futex.h), so the fallback
 # that non-Linux platforms get is tested on Linux.
 #
-#   tools/run_tests.sh                 every configuration, then `contract`
+# The pseudo-configuration `fuzz` builds every libFuzzer target with
+# --config=fuzz and runs each for a short fixed budget on a copy of its
+# corpus (tools/run_fuzzers.sh; MOIRAI_FUZZ_SECONDS, default 20), one count
+# per fuzzer. Their corpora are also replayed as ordinary tests
+# (<name>_corpus_test) in every other configuration.
+#
+#   tools/run_tests.sh                 every configuration, then `fuzz`
+#                                      and `contract`
 #   tools/run_tests.sh --configs=default,tsan
 #   tools/run_tests.sh --configs=contract   only the contract checks
 #   tools/run_tests.sh --stress        also run the long `stress` variants
@@ -39,7 +46,7 @@ while (($#)); do
 done
 if [ -z "$configs" ]; then
   configs="default,asan,tsan,clang,portable"
-  ((${#targets[@]})) || configs+=",contract"
+  ((${#targets[@]})) || configs+=",fuzz,contract"
 fi
 # `portable` runs these unless targets are given (the packages whose code
 # parks on core/internal/futex.h; lockfree's blocking queues too).
@@ -53,6 +60,19 @@ total_fail=0
 status=0
 IFS=',' read -ra config_list <<<"$configs"
 for config in "${config_list[@]}"; do
+  if [ "$config" = fuzz ]; then
+    log="$logdir/fuzz.log"
+    tools/run_fuzzers.sh 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    pass=$(grep -cE '^fuzz:[^ ]+ PASSED' "$log")
+    fail=$(grep -cE '^fuzz:[^ ]+ FAILED' "$log")
+    if [ "$rc" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi
+    echo "--- $config: $pass passed, $fail failed"
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+    ((fail)) && status=1
+    continue
+  fi
   if [ "$config" = contract ]; then
     pass=0
     fail=0
